@@ -1,0 +1,120 @@
+/**
+ * The async backend: tasks run on the caller's own event loop, at most
+ * `concurrency` at once (p-queue, in the executor, does the limiting). The
+ * guide's choice for many (>500) concurrent I/O tasks and for tasks that need
+ * synchronization or lifecycle control.
+ *
+ * Its con, "easy to forget an await, debugging event loops is tricky", is
+ * answered by a block detector: a task whose synchronous part runs longer than
+ * `blockWarningMs` is named in a `warning` event; so is a block seen later by a
+ * drift timer (a task that blocks after its first await), naming the tasks
+ * that were running at the time.
+ */
+import { isTask, type Task, type TaskFunction } from '../task.js';
+import { loadTaskFunction, loadedTaskFunction } from '../shared/task-loader.js';
+import type { Backend, BackendContext, TaskCall } from './backend.js';
+
+/** Default concurrency when neither `concurrency` nor `expectedCount` says: the guide's "many" line. */
+export const DEFAULT_ASYNC_CONCURRENCY = 500;
+/** @see ExecutorOptions.blockWarningMs */
+export const DEFAULT_BLOCK_WARNING_MS = 100;
+/** How often the drift timer looks: small enough to see a block soon after, cheap enough to leave on. */
+const DRIFT_INTERVAL_MS = 20;
+
+type Fn = (input: unknown) => unknown;
+
+export function createAsyncBackend(context: BackendContext): Backend {
+  return new AsyncBackend(context);
+}
+
+class AsyncBackend implements Backend {
+  readonly kind = 'async' as const;
+  readonly concurrency: number;
+  #context: BackendContext;
+  #threshold: number;
+  #running = new Map<number, string>();
+  #nextCall = 0;
+  #drift?: NodeJS.Timeout;
+  #lastTick = 0;
+  #lastReportedAt = 0;
+
+  constructor(context: BackendContext) {
+    this.#context = context;
+    this.concurrency = context.options.concurrency ?? context.traits.expectedCount ?? DEFAULT_ASYNC_CONCURRENCY;
+    if (this.concurrency < 1) this.concurrency = 1;
+    this.#threshold = context.options.blockWarningMs ?? DEFAULT_BLOCK_WARNING_MS;
+  }
+
+  accept(_task: Task | TaskFunction): void {
+    // Everything runs in-process: plain functions and tasks alike.
+  }
+
+  async execute(call: TaskCall): Promise<unknown> {
+    const fn = resolveFunction(call.task) ?? (await loadTaskFunction((call.task as Task).module, (call.task as Task).name));
+    const id = this.#nextCall++;
+    this.#running.set(id, call.label);
+    this.#startDriftTimer();
+    try {
+      const began = performance.now();
+      const pending = call.batch ? Promise.all((call.input as unknown[]).map((item) => fn(item))) : fn(call.input);
+      const blocked = performance.now() - began;
+      if (blocked >= this.#threshold) this.#warn(blocked, call.label, performance.now());
+      return await pending;
+    } finally {
+      this.#running.delete(id);
+      if (this.#running.size === 0) this.#stopDriftTimer();
+    }
+  }
+
+  workers(): number {
+    return 0;
+  }
+
+  async close(): Promise<void> {
+    this.#stopDriftTimer();
+  }
+
+  async destroy(): Promise<void> {
+    this.#stopDriftTimer();
+  }
+
+  #warn(delayMs: number, task: string | undefined, at: number): void {
+    this.#lastReportedAt = at;
+    const rounded = Math.round(delayMs);
+    this.#context.events.emit('warning', {
+      type: 'event-loop-blocked',
+      backend: 'async',
+      task,
+      delayMs: rounded,
+      message:
+        `Task ${task ?? '(unknown)'} blocked the event loop for ${rounded} ms (threshold ${this.#threshold} ms): ` +
+        'a synchronous loop or a missing await? CPU-bound work belongs on the thread or process backend',
+    });
+  }
+
+  #startDriftTimer(): void {
+    if (this.#drift) return;
+    this.#lastTick = performance.now();
+    this.#drift = setInterval(() => {
+      const now = performance.now();
+      const late = now - this.#lastTick - DRIFT_INTERVAL_MS;
+      this.#lastTick = now;
+      // A block already named by the synchronous-start check is not reported twice.
+      if (late >= this.#threshold && this.#lastReportedAt < now - late) {
+        this.#warn(late, [...new Set(this.#running.values())].join(', ') || undefined, now);
+      }
+    }, DRIFT_INTERVAL_MS);
+    // The timer must never keep the process alive on its own.
+    this.#drift.unref();
+  }
+
+  #stopDriftTimer(): void {
+    clearInterval(this.#drift);
+    this.#drift = undefined;
+  }
+}
+
+function resolveFunction(task: Task | TaskFunction): Fn | undefined {
+  if (!isTask(task)) return task as Fn;
+  return loadedTaskFunction(task.module, task.name);
+}

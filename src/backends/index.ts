@@ -1,0 +1,8 @@
+/** Which factory builds which backend. Each backend lives in its own file. */
+import type { LocalBackend } from '../policy.js';
+import { createAsyncBackend } from './async.js';
+import type { BackendFactory } from './backend.js';
+
+export const backendFactories: Partial<Record<LocalBackend, BackendFactory>> = {
+  async: createAsyncBackend,
+};

@@ -1,0 +1,104 @@
+/**
+ * The Executor interface: what every backend (and `auto`) offers the caller.
+ * The implementations are `LocalExecutor` (one backend) and `AutoExecutor`.
+ */
+import type { TransferListItem } from 'node:worker_threads';
+import type { EventEmitter } from 'eventemitter3';
+import type { Decision, LocalBackend } from './policy.js';
+import type { BackendStats, Percentiles } from './shared/stats.js';
+import type { Task, TaskFunction } from './task.js';
+
+export type BackendName = 'auto' | LocalBackend;
+
+export interface RunOptions {
+  /** Aborting rejects with `signal.reason`, queued or running; a running pool task's worker is ended. */
+  signal?: AbortSignal;
+  /** Milliseconds the task may run (waiting in the queue does not count). Overrides `taskTimeout`. */
+  timeout?: number;
+  /** Higher runs sooner among queued tasks. @default 0 */
+  priority?: number;
+  /** Pool backends: ArrayBuffers (etc.) to move to the worker instead of copying. */
+  transfer?: TransferListItem[];
+}
+
+export interface MapOptions {
+  /** Yield results in input order. @default true */
+  ordered?: boolean;
+  /** Items pulled but not yet yielded, at most. @default the backend's concurrency */
+  concurrency?: number;
+  signal?: AbortSignal;
+  /**
+   * Items sent to a worker in one message (pool backends; the async backend
+   * runs items one by one). `'auto'` sizes chunks from the input rate. @default 1
+   */
+  chunkSize?: number | 'auto';
+}
+
+export interface TaskEvent {
+  /** Unique per executor. */
+  id: number;
+  task: string;
+  backend: LocalBackend;
+}
+export interface TaskEndEvent extends TaskEvent {
+  waitMs: number;
+  runMs: number;
+}
+export interface TaskErrorEvent extends TaskEvent {
+  error: unknown;
+}
+export interface WorkerEvent {
+  backend: LocalBackend;
+  /** Thread id or process id. */
+  id: number;
+}
+export interface WorkerExitEvent extends WorkerEvent {
+  code: number | null;
+  signal?: string | null;
+}
+export interface WarningEvent {
+  type: 'event-loop-blocked' | string;
+  backend: LocalBackend;
+  /** The task that blocked, when known. */
+  task?: string;
+  /** How long the event loop was blocked, ms. */
+  delayMs?: number;
+  message: string;
+}
+
+export interface ExecutorEvents {
+  taskStart: [TaskEvent];
+  taskEnd: [TaskEndEvent];
+  taskError: [TaskErrorEvent];
+  idle: [];
+  workerSpawn: [WorkerEvent];
+  workerExit: [WorkerExitEvent];
+  warning: [WarningEvent];
+}
+
+export interface ExecutorStats extends BackendStats {
+  /** For `auto`: one entry per backend created so far. */
+  backends?: Partial<Record<LocalBackend, BackendStats>>;
+}
+
+export type { BackendStats, Percentiles };
+
+export interface Executor extends EventEmitter<ExecutorEvents> {
+  readonly backend: BackendName;
+  /** What the policy chose for this task (or would choose for the executor's default traits), and why. */
+  explain(task?: Task<any, any> | TaskFunction): Decision;
+  run<I, O>(task: Task<I, O> | TaskFunction<I, O>, input: NoInfer<I>, options?: RunOptions): Promise<O>;
+  map<I, O>(
+    task: Task<I, O> | TaskFunction<I, O>,
+    inputs: Iterable<NoInfer<I>> | AsyncIterable<NoInfer<I>>,
+    options?: MapOptions,
+  ): AsyncIterableIterator<O>;
+  stats(): ExecutorStats;
+  /** Resolves when nothing is queued or running. */
+  onIdle(): Promise<void>;
+  /** Graceful: refuse new work, finish queued and running tasks, release workers. */
+  close(): Promise<void>;
+  /** Abort queued and running tasks, release workers now. */
+  destroy(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}

@@ -1,0 +1,33 @@
+// Public exports only: see README for the guide to each.
+export { createExecutor } from './create-executor.js';
+export { defineTask, isTask } from './task.js';
+export type { Task, TaskFunction, TaskInput, TaskOutput } from './task.js';
+export { selectBackend, RULES } from './policy.js';
+export type { TaskTraits, Decision, PolicyOptions, RuleId, LocalBackend } from './policy.js';
+export type { ExecutorOptions, ResourceLimits } from './options.js';
+export type {
+  Executor,
+  BackendName,
+  RunOptions,
+  MapOptions,
+  ExecutorEvents,
+  ExecutorStats,
+  BackendStats,
+  Percentiles,
+  TaskEvent,
+  TaskEndEvent,
+  TaskErrorEvent,
+  WorkerEvent,
+  WorkerExitEvent,
+  WarningEvent,
+} from './executor.js';
+export {
+  ExecutorError,
+  ExecutorClosedError,
+  QueueFullError,
+  TaskTimeoutError,
+  WorkerCrashedError,
+  TaskNotPortableError,
+  TaskLoadError,
+} from './errors.js';
+export type { ExecutorErrorCode } from './errors.js';

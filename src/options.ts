@@ -1,0 +1,140 @@
+/**
+ * Executor options: documented once, here, and validated once at creation.
+ * Bad input is a TypeError/RangeError naming the option, never a silent default.
+ */
+import type { BackendName } from './executor.js';
+import { validatePolicy, type PolicyOptions, type TaskTraits } from './policy.js';
+
+export interface ResourceLimits {
+  /** Heap limit per worker, MiB. Threads: Worker `resourceLimits`; processes: `--max-old-space-size`. */
+  maxOldGenerationSizeMb?: number;
+}
+
+export interface ExecutorOptions {
+  /** Where tasks run; `'auto'` routes each task by the policy. @default 'auto' */
+  readonly backend?: BackendName | 'distributed';
+  /** Traits merged under each task's own traits (the task's win). */
+  readonly traits?: TaskTraits;
+  /** Overrides of the policy's threshold and rule backends. */
+  readonly policy?: PolicyOptions;
+  /** Pool backends: most workers alive at once. Minimum 1. @default os.availableParallelism() (I/O-sized for thread pools chosen by the `io-few` rule) */
+  readonly maxWorkers?: number;
+  /** Pool backends: workers kept alive even when idle. Minimum 0. @default 0 for processes, piscina's default for threads */
+  readonly minWorkers?: number;
+  /** Async backend: tasks in flight at once. Minimum 1. @default expectedCount when declared, else 500 */
+  readonly concurrency?: number;
+  /** Pool backends: tasks one worker runs at once (async tasks share a worker while they wait). Minimum 1. @default 1 (CPU), more when the policy sizes a pool for I/O */
+  readonly concurrentTasksPerWorker?: number;
+  /** Queued (not running) tasks beyond which `run` rejects with QueueFullError. Minimum 0. @default Infinity */
+  readonly maxQueue?: number;
+  /** Pool backends: ms before an idle worker above `minWorkers` exits. Minimum 0. @default 30000 */
+  readonly idleTimeout?: number;
+  /** Pool backends: recycle a worker after this many tasks. Minimum 1. @default Infinity */
+  readonly maxTasksPerWorker?: number;
+  /** Default per-task timeout, ms (running time, not queue time). Minimum 1. @default none */
+  readonly taskTimeout?: number;
+  readonly resourceLimits?: ResourceLimits;
+  /** Process backend: environment of the children. @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Pool backends: Node flags of the workers. @default process.execArgv (so a loader such as tsx carries over) */
+  readonly execArgv?: string[];
+  /** Async backend: a task that blocks the event loop this long (ms) triggers a `warning` event. Minimum 1. @default 100 */
+  readonly blockWarningMs?: number;
+  /** Distributed backend: Redis URL or ioredis options. */
+  readonly connection?: unknown;
+  /** Distributed backend: the BullMQ queue name. @default 'unified-executor' */
+  readonly queue?: string;
+}
+
+const KNOWN = new Set([
+  'backend', 'traits', 'policy', 'maxWorkers', 'minWorkers', 'concurrency', 'concurrentTasksPerWorker',
+  'maxQueue', 'idleTimeout', 'maxTasksPerWorker', 'taskTimeout', 'resourceLimits', 'env', 'execArgv',
+  'blockWarningMs', 'connection', 'queue',
+]);
+const BACKENDS = new Set(['auto', 'process', 'thread', 'async', 'distributed']);
+const TRAITS = new Set(['cpuBound', 'ioBound', 'expectedCount', 'needsSync', 'lifecycleControl']);
+
+function describe(value: unknown): string {
+  return `\`${typeof value === 'string' ? value : String(value)}\` (${typeof value})`;
+}
+
+/** Integer (or Infinity where allowed) from `min` and up. */
+function checkCount(name: string, value: unknown, min: number, allowInfinity = false): void {
+  if (value === undefined) return;
+  const ok =
+    typeof value === 'number' &&
+    value >= min &&
+    (Number.isInteger(value) || (allowInfinity && value === Number.POSITIVE_INFINITY));
+  if (!ok) {
+    const ErrorClass = typeof value === 'number' ? RangeError : TypeError;
+    throw new ErrorClass(`Expected \`${name}\` to be an integer from ${min} and up, got ${describe(value)}`);
+  }
+}
+
+export function validateTraits(traits: unknown, where: string): void {
+  if (traits === undefined) return;
+  if (typeof traits !== 'object' || traits === null) {
+    throw new TypeError(`Expected \`${where}\` to be an object of task traits, got ${describe(traits)}`);
+  }
+  for (const [key, value] of Object.entries(traits)) {
+    if (!TRAITS.has(key)) throw new TypeError(`Unknown task trait \`${key}\` in \`${where}\``);
+    if (key === 'expectedCount') checkCount(`${where}.expectedCount`, value, 0);
+    else if (value !== undefined && typeof value !== 'boolean') {
+      throw new TypeError(`Expected \`${where}.${key}\` to be a boolean, got ${describe(value)}`);
+    }
+  }
+}
+
+/** Throws on the first bad option; never mutates `options`. */
+export function validateOptions(options: ExecutorOptions): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`Expected executor options to be an object, got ${describe(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!KNOWN.has(key)) throw new TypeError(`Unknown executor option \`${key}\``);
+  }
+  if (options.backend !== undefined && !BACKENDS.has(options.backend)) {
+    throw new TypeError(
+      `Expected \`backend\` to be 'auto', 'process', 'thread', 'async' or 'distributed', got ${describe(options.backend)}`,
+    );
+  }
+  validateTraits(options.traits, 'traits');
+  if (options.policy !== undefined) validatePolicy(options.policy);
+  checkCount('maxWorkers', options.maxWorkers, 1);
+  checkCount('minWorkers', options.minWorkers, 0);
+  checkCount('concurrency', options.concurrency, 1);
+  checkCount('concurrentTasksPerWorker', options.concurrentTasksPerWorker, 1);
+  checkCount('maxQueue', options.maxQueue, 0, true);
+  checkCount('idleTimeout', options.idleTimeout, 0, true);
+  checkCount('maxTasksPerWorker', options.maxTasksPerWorker, 1, true);
+  checkCount('taskTimeout', options.taskTimeout, 1);
+  checkCount('blockWarningMs', options.blockWarningMs, 1);
+  if (options.minWorkers !== undefined && options.maxWorkers !== undefined && options.minWorkers > options.maxWorkers) {
+    throw new RangeError(
+      `Expected \`minWorkers\` (${options.minWorkers}) to be at most \`maxWorkers\` (${options.maxWorkers})`,
+    );
+  }
+  if (options.resourceLimits !== undefined) {
+    if (typeof options.resourceLimits !== 'object' || options.resourceLimits === null) {
+      throw new TypeError(`Expected \`resourceLimits\` to be an object, got ${describe(options.resourceLimits)}`);
+    }
+    for (const key of Object.keys(options.resourceLimits)) {
+      if (key !== 'maxOldGenerationSizeMb') throw new TypeError(`Unknown option \`resourceLimits.${key}\``);
+    }
+    checkCount('resourceLimits.maxOldGenerationSizeMb', options.resourceLimits.maxOldGenerationSizeMb, 1);
+  }
+  if (options.execArgv !== undefined && !(Array.isArray(options.execArgv) && options.execArgv.every((a) => typeof a === 'string'))) {
+    throw new TypeError(`Expected \`execArgv\` to be an array of strings, got ${describe(options.execArgv)}`);
+  }
+  if (options.env !== undefined && (typeof options.env !== 'object' || options.env === null)) {
+    throw new TypeError(`Expected \`env\` to be an object, got ${describe(options.env)}`);
+  }
+}
+
+/** Validates per-call options; `where` names the task for the message. */
+export function validateTimeout(value: unknown, where: string): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !(value > 0) || Number.isNaN(value)) {
+    throw new TypeError(`Expected \`timeout\` of ${where} to be a number above 0, got ${describe(value)}`);
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * The policy: the concurrency guide (shared/guide/concurrency-guide.txt) as an
+ * ordered rule table. `selectBackend` is pure: traits in, decision out.
+ */
+
+export type LocalBackend = 'process' | 'thread' | 'async';
+
+/** What a task declares about itself; the policy routes on these. */
+export interface TaskTraits {
+  /** The task spends its time computing (JavaScript on the CPU). */
+  cpuBound?: boolean;
+  /** The task spends its time waiting (network, disk, timers). */
+  ioBound?: boolean;
+  /** How many tasks of this kind will run concurrently. */
+  expectedCount?: number;
+  /** Tasks coordinate: shared state, ordering, locks, rate limits. */
+  needsSync?: boolean;
+  /** The caller needs fine-grained control of start/cancel/shutdown. */
+  lifecycleControl?: boolean;
+}
+
+export type RuleId = 'cpu-bound' | 'io-sync' | 'io-many' | 'io-few' | 'io-unknown' | 'no-traits';
+
+export interface Decision {
+  backend: LocalBackend;
+  /** The id of the rule that chose, or `'explicit'` when the executor was given a backend. */
+  rule: RuleId | 'explicit' | string;
+  /** Why, in the guide's words, with the values that triggered the rule. */
+  reason: string;
+  /** From `explain()`: the size the backend is (or will be) built with. */
+  size?: { maxWorkers?: number; concurrentTasksPerWorker?: number; concurrency?: number };
+}
+
+export interface PolicyOptions {
+  /**
+   * Above this many concurrent I/O tasks, the async loop wins over threads
+   * (the guide: "many (>500)" vs "a few (<500)"). Minimum 0.
+   * @default 500
+   */
+  manyThreshold?: number;
+  /** Override the backend a rule picks, e.g. `{ 'io-few': 'async' }`. */
+  backends?: Partial<Record<RuleId, LocalBackend>>;
+}
+
+interface Rule {
+  id: RuleId;
+  backend: LocalBackend;
+  when(traits: TaskTraits, threshold: number): boolean;
+  reason(traits: TaskTraits, threshold: number, backend: LocalBackend): string;
+}
+
+const arrow = (backend: LocalBackend) => `-> ${backend === 'process' ? 'processes' : backend === 'thread' ? 'threads' : 'the async loop'}`;
+
+/** Ordered: the first rule whose `when` holds decides. Each reason quotes the guide. */
+export const RULES: readonly Rule[] = [
+  {
+    id: 'cpu-bound',
+    backend: 'process',
+    when: (t) => t.cpuBound === true,
+    reason: (t, _n, b) =>
+      `cpuBound${t.ioBound ? ' (wins over ioBound)' : ''}: "Use [multiple processes] for independent CPU bound tasks" ${arrow(b)}`,
+  },
+  {
+    id: 'io-sync',
+    backend: 'async',
+    when: (t) => t.ioBound === true && (t.needsSync === true || t.lifecycleControl === true),
+    reason: (t, _n, b) =>
+      `ioBound with ${t.needsSync ? 'needsSync' : 'lifecycleControl'}: ${
+        t.needsSync
+          ? '"when some non-trivial synchronization between tasks is needed"'
+          : '"when you need fine grain control over the lifecycle of your executor"'
+      } ${arrow(b)}`,
+  },
+  {
+    id: 'io-many',
+    backend: 'async',
+    when: (t, n) => t.ioBound === true && t.expectedCount !== undefined && t.expectedCount > n,
+    reason: (t, n, b) =>
+      `ioBound with expectedCount ${t.expectedCount} > ${n}: "when you run many tasks concurrently" ${arrow(b)}`,
+  },
+  {
+    id: 'io-few',
+    backend: 'thread',
+    when: (t, n) => t.ioBound === true && t.expectedCount !== undefined && t.expectedCount <= n,
+    reason: (t, n, b) =>
+      `ioBound with expectedCount ${t.expectedCount} <= ${n}: "a few independent I/O bound tasks" ${arrow(b)}`,
+  },
+  {
+    id: 'io-unknown',
+    backend: 'async',
+    when: (t) => t.ioBound === true,
+    reason: (_t, _n, b) =>
+      `ioBound with no expectedCount: the async loop has "virtually no memory and time overhead" per task, so it is safe for any count ${arrow(b)}`,
+  },
+  {
+    id: 'no-traits',
+    backend: 'async',
+    when: () => true,
+    reason: (_t, _n, b) =>
+      `no cpuBound or ioBound declared: run in-process, where nothing needs to be portable ${arrow(b)}`,
+  },
+];
+
+const ruleIds = new Set<string>(RULES.map((r) => r.id));
+const backendNames = new Set<string>(['process', 'thread', 'async']);
+
+/** Throws a TypeError naming the bad key; returns the threshold in force. */
+export function validatePolicy(policy: PolicyOptions = {}): number {
+  for (const key of Object.keys(policy)) {
+    if (key !== 'manyThreshold' && key !== 'backends') {
+      throw new TypeError(`Unknown policy option \`${key}\` (expected \`manyThreshold\` or \`backends\`)`);
+    }
+  }
+  const threshold = policy.manyThreshold ?? 500;
+  if (typeof threshold !== 'number' || !Number.isFinite(threshold) || threshold < 0) {
+    throw new TypeError(
+      `Expected policy \`manyThreshold\` to be a number from 0 and up, got \`${String(threshold)}\` (${typeof threshold})`,
+    );
+  }
+  for (const [rule, backend] of Object.entries(policy.backends ?? {})) {
+    if (!ruleIds.has(rule)) {
+      throw new TypeError(`Unknown policy rule \`${rule}\` in \`backends\` (expected one of ${[...ruleIds].join(', ')})`);
+    }
+    if (!backendNames.has(backend as string)) {
+      throw new TypeError(
+        `Expected policy \`backends.${rule}\` to be 'process', 'thread' or 'async', got \`${String(backend)}\``,
+      );
+    }
+  }
+  return threshold;
+}
+
+/** Picks the backend for a task from its traits. Pure: no I/O, no state. */
+export function selectBackend(traits: TaskTraits = {}, policy: PolicyOptions = {}): Decision {
+  const threshold = validatePolicy(policy);
+  const rule = RULES.find((r) => r.when(traits, threshold))!;
+  const backend = policy.backends?.[rule.id] ?? rule.backend;
+  return { backend, rule: rule.id, reason: rule.reason(traits, threshold, backend) };
+}

@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+// Tests import the built package (dist/) the way a user does; `npm test`
+// builds first. Worker threads and child processes load only built JS and
+// plain .mjs fixtures, never vitest's transform.
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+    // Two cores: files run two at a time so worker-heavy suites do not starve each other.
+    maxWorkers: 2,
+    typecheck: { enabled: true, include: ['test/**/*.test-d.ts'] },
+  },
+});

@@ -6,7 +6,9 @@ import { defineConfig, type Options } from 'tsup';
 const entry = {
   index: 'src/index.ts',
 };
-const workerEntries = {};
+const workerEntries = {
+  'thread-worker': 'src/backends/thread-worker.ts',
+};
 
 const common: Options = {
   target: 'node20',

@@ -2,7 +2,9 @@
 import type { LocalBackend } from '../policy.js';
 import { createAsyncBackend } from './async.js';
 import type { BackendFactory } from './backend.js';
+import { createThreadBackend } from './thread.js';
 
 export const backendFactories: Partial<Record<LocalBackend, BackendFactory>> = {
   async: createAsyncBackend,
+  thread: createThreadBackend,
 };

@@ -14,4 +14,5 @@ export interface BackendUnderTest {
 
 export const backendsUnderTest: BackendUnderTest[] = [
   { name: 'async', isolated: false, slots: (n) => ({ backend: 'async', concurrency: n }) },
+  { name: 'thread', isolated: true, slots: (n) => ({ backend: 'thread', maxWorkers: n, concurrentTasksPerWorker: 1 }) },
 ];

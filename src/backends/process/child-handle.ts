@@ -1,0 +1,140 @@
+/**
+ * The parent's handle on one child process: fork it, send to it, stop it
+ * (gracefully, or SIGTERM then SIGKILL), and report its exit exactly once.
+ * It knows nothing of tasks; the pool keeps those.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { ChildMessage, ParentMessage } from './protocol.js';
+
+/**
+ * The built child entry. tsup bundles everything into a flat `dist/`, so the
+ * child sits next to whichever file holds this code (index.js, a chunk, or
+ * index.cjs); `shims: true` gives the CommonJS build an `import.meta.url`.
+ */
+const CHILD_ENTRY = fileURLToPath(new URL('./process-child.js', import.meta.url));
+
+/** How long a child may take to die of SIGTERM before SIGKILL (tinypool waits 1 s; a task rarely traps SIGTERM). */
+const KILL_GRACE_MS = 500;
+/** How long a released (disconnected) child may take to exit by itself before it is killed. */
+const RELEASE_GRACE_MS = 2_000;
+
+export interface ChildSpawnOptions {
+  execArgv: string[];
+  env: NodeJS.ProcessEnv;
+}
+
+export interface ChildListener {
+  message(handle: ChildHandle, message: ChildMessage): void;
+  exit(handle: ChildHandle, code: number | null, signal: NodeJS.Signals | null): void;
+}
+
+export class ChildHandle {
+  /** 0 when the OS refused to spawn (the exit follows at once). */
+  readonly pid: number;
+  #process: ChildProcess | undefined;
+  #listener: ChildListener;
+  #exited = false;
+  #stopping = false;
+  #timer?: NodeJS.Timeout;
+  #referenced = true;
+  #status?: { code: number | null; signal: NodeJS.Signals | null };
+
+  constructor(options: ChildSpawnOptions, listener: ChildListener) {
+    this.#listener = listener;
+    let child: ChildProcess;
+    try {
+      child = fork(CHILD_ENTRY, [], {
+        execArgv: options.execArgv,
+        env: options.env,
+        serialization: 'advanced',
+      });
+    } catch {
+      // EMFILE/ENFILE and bad arguments throw instead of emitting 'error'.
+      this.pid = 0;
+      queueMicrotask(() => this.#onExit(null, null));
+      return;
+    }
+    this.#process = child;
+    this.pid = child.pid ?? 0;
+    child.on('message', (message: ChildMessage) => this.#listener.message(this, message));
+    // The exit counts once the process has exited AND the IPC channel has
+    // closed, so every message the child sent before dying (a result, `ready`)
+    // has been read. 'close' would say exactly that, but it never fires after
+    // the parent's own disconnect() (nodejs/node#19433), which is how a child
+    // is released.
+    child.on('exit', (code, signal) => {
+      this.#status = { code, signal };
+      if (!child.connected) this.#onExit(code, signal);
+    });
+    child.on('disconnect', () => {
+      if (this.#status) this.#onExit(this.#status.code, this.#status.signal);
+    });
+    // A failed spawn emits 'error' (and no 'close' when there is no pid);
+    // `send` on a closed channel also lands here: the exit reports it.
+    child.on('error', () => {
+      if (child.pid === undefined) this.#onExit(null, null);
+    });
+  }
+
+  get exited(): boolean {
+    return this.#exited;
+  }
+
+  /** Throws synchronously when the message cannot be cloned (nothing is written then). */
+  send(message: ParentMessage): boolean {
+    const child = this.#process;
+    if (!child || !child.connected) return false;
+    child.send(message);
+    return true;
+  }
+
+  /** An idle child must not keep the parent alive; a busy one must. */
+  reference(on: boolean): void {
+    const child = this.#process;
+    if (!child || on === this.#referenced || this.#exited) return;
+    this.#referenced = on;
+    // The channel's handle and the process's own both hold the event loop.
+    if (on) {
+      child.ref();
+      child.channel?.ref();
+    } else {
+      child.unref();
+      child.channel?.unref();
+    }
+  }
+
+  /** Graceful: close the channel; the child exits on `disconnect`. Killed if it lingers. */
+  release(): void {
+    if (this.#stopping || this.#exited) return;
+    this.#stopping = true;
+    const child = this.#process!;
+    this.reference(true);
+    if (child.connected) child.disconnect();
+    this.#timer = setTimeout(() => this.#terminate(), RELEASE_GRACE_MS);
+  }
+
+  /** Now: SIGTERM, then SIGKILL if the child is still there after a grace period. */
+  kill(): void {
+    if (this.#exited) return;
+    clearTimeout(this.#timer);
+    this.#stopping = true;
+    this.#terminate();
+  }
+
+  #terminate(): void {
+    const child = this.#process!;
+    // Hold the event loop until the exit is seen: close()/destroy() wait for
+    // it, and a pending promise alone does not keep Node running.
+    this.reference(true);
+    child.kill('SIGTERM');
+    this.#timer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+  }
+
+  #onExit(code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.#exited) return;
+    this.#exited = true;
+    clearTimeout(this.#timer);
+    this.#listener.exit(this, code, signal);
+  }
+}

@@ -8,6 +8,7 @@ const entry = {
 };
 const workerEntries = {
   'thread-worker': 'src/backends/thread-worker.ts',
+  'process-child': 'src/backends/process/child.ts',
 };
 
 const common: Options = {

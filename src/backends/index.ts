@@ -2,9 +2,11 @@
 import type { LocalBackend } from '../policy.js';
 import { createAsyncBackend } from './async.js';
 import type { BackendFactory } from './backend.js';
+import { createProcessBackend } from './process/pool.js';
 import { createThreadBackend } from './thread.js';
 
 export const backendFactories: Partial<Record<LocalBackend, BackendFactory>> = {
   async: createAsyncBackend,
   thread: createThreadBackend,
+  process: createProcessBackend,
 };

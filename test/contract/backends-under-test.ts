@@ -15,4 +15,5 @@ export interface BackendUnderTest {
 export const backendsUnderTest: BackendUnderTest[] = [
   { name: 'async', isolated: false, slots: (n) => ({ backend: 'async', concurrency: n }) },
   { name: 'thread', isolated: true, slots: (n) => ({ backend: 'thread', maxWorkers: n, concurrentTasksPerWorker: 1 }) },
+  { name: 'process', isolated: true, slots: (n) => ({ backend: 'process', maxWorkers: n, concurrentTasksPerWorker: 1 }) },
 ];

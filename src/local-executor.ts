@@ -46,6 +46,7 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
   #closing?: Promise<void>;
   #destroying?: Promise<void>;
   #nextId = 1;
+  #idleScheduled = false;
   #running = 0;
   #submitted = 0;
   #completed = 0;
@@ -114,7 +115,7 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
   }
 
   onIdle(): Promise<void> {
-    if (this.#isIdle()) return Promise.resolve();
+    if (this.#isIdle() && !this.#idleScheduled) return Promise.resolve();
     return new Promise((resolve) => this.once('idle', resolve));
   }
 
@@ -192,57 +193,109 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
     this.#live.add(live);
     this.#submitted++;
     const queuedAt = performance.now();
-    let startedAt = 0;
-    let timer: NodeJS.Timeout | undefined;
 
-    const operation = () => {
+    // Runs in the queue's slot. Accounting and events happen here, before the
+    // slot is released, so a `taskEnd` always comes before the next `taskStart`.
+    const operation = async () => {
       live.started = true;
-      startedAt = performance.now();
+      const startedAt = performance.now();
       this.#running++;
       this.emit('taskStart', { id, task: call.label, backend: this.backend });
-      if (timeout !== undefined) {
-        timer = setTimeout(() => live.controller.abort(new TaskTimeoutError(call.label, timeout)), timeout);
-      }
-      return this.#backend.execute(call, signal);
-    };
-
-    const settle = () => {
-      clearTimeout(timer);
-      userSignal?.removeEventListener('abort', onUserAbort);
-      this.#live.delete(live);
-      if (live.started) {
-        this.#running--;
-        this.#wait.add(startedAt - queuedAt);
-        this.#run.add(performance.now() - startedAt);
-      }
-    };
-
-    const result = this.#queue.add(operation, { priority: options.priority ?? 0, signal });
-    return result.then(
-      (value) => {
-        settle();
+      const timer =
+        timeout === undefined
+          ? undefined
+          : setTimeout(() => live.controller.abort(new TaskTimeoutError(call.label, timeout)), timeout);
+      try {
+        const value = await settleOnAbort(this.#backend.execute(call, signal), signal);
+        this.#finish(live, queuedAt, startedAt);
         this.#completed++;
         this.emit('taskEnd', { id, task: call.label, backend: this.backend, waitMs: startedAt - queuedAt, runMs: performance.now() - startedAt });
-        this.#maybeIdle();
         return value;
-      },
-      (error: unknown) => {
-        settle();
-        const aborted = signal.aborted && signal.reason === error;
-        if (aborted && !(error instanceof TaskTimeoutError)) this.#cancelled++;
-        else this.#failed++;
+      } catch (error) {
+        this.#finish(live, queuedAt, startedAt);
+        this.#countFailure(error, signal);
         this.emit('taskError', { id, task: call.label, backend: this.backend, error });
-        this.#maybeIdle();
         throw error;
-      },
-    );
+      } finally {
+        clearTimeout(timer);
+        userSignal?.removeEventListener('abort', onUserAbort);
+        this.#scheduleIdle();
+      }
+    };
+
+    // p-queue gets a signal of its own that aborts only while the task waits,
+    // to drop it from the queue; once running, `settleOnAbort` above owns the
+    // abort so that accounting is done before p-queue frees the slot.
+    const whileQueued = new AbortController();
+    const dropIfQueued = () => {
+      if (!live.started) whileQueued.abort(signal.reason);
+    };
+    if (signal.aborted) dropIfQueued();
+    else signal.addEventListener('abort', dropIfQueued, { once: true });
+
+    return this.#queue.add(operation, { priority: options.priority ?? 0, signal: whileQueued.signal }).catch((error: unknown) => {
+      if (!live.started) {
+        // Aborted or destroyed while still queued: p-queue dropped it.
+        userSignal?.removeEventListener('abort', onUserAbort);
+        this.#live.delete(live);
+        this.#countFailure(error, signal);
+        this.emit('taskError', { id, task: call.label, backend: this.backend, error });
+        this.#scheduleIdle();
+      }
+      throw error;
+    });
+  }
+
+  #finish(live: Live, queuedAt: number, startedAt: number): void {
+    this.#live.delete(live);
+    this.#running--;
+    this.#wait.add(startedAt - queuedAt);
+    this.#run.add(performance.now() - startedAt);
+  }
+
+  /** A rejection by the task's own abort signal is a cancellation, except a timeout, which is a failure. */
+  #countFailure(error: unknown, signal: AbortSignal): void {
+    if (signal.aborted && signal.reason === error && !(error instanceof TaskTimeoutError)) this.#cancelled++;
+    else this.#failed++;
+  }
+
+  /**
+   * `idle` is emitted on the next turn of the event loop, so the callers'
+   * own handlers on the last results have run by the time it fires.
+   */
+  #scheduleIdle(): void {
+    if (this.#idleScheduled || !this.#isIdle()) return;
+    this.#idleScheduled = true;
+    setImmediate(() => {
+      this.#idleScheduled = false;
+      if (this.#isIdle()) this.emit('idle');
+    });
   }
 
   #isIdle(): boolean {
     return this.#queue.size === 0 && this.#running === 0 && this.#live.size === 0;
   }
 
-  #maybeIdle(): void {
-    if (this.#isIdle()) this.emit('idle');
+}
+
+/** Settles with `signal.reason` as soon as the signal aborts, whatever `promise` does. */
+function settleOnAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => undefined);
+    return Promise.reject(signal.reason);
   }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }

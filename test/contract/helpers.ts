@@ -1,0 +1,35 @@
+import type { Executor, TaskEvent } from 'unified-executor';
+
+/** Resolves when the executor has started `count` tasks (taskStart events). Call it before `run`: a task may start synchronously. */
+export function started(executor: Executor, count = 1): Promise<TaskEvent[]> {
+  const seen: TaskEvent[] = [];
+  return new Promise((resolve) => {
+    const onStart = (event: TaskEvent) => {
+      seen.push(event);
+      if (seen.length === count) {
+        executor.off('taskStart', onStart);
+        resolve(seen);
+      }
+    };
+    executor.on('taskStart', onStart);
+  });
+}
+
+/** The settled state of a promise, without letting it reject unhandled. */
+export function outcome<T>(promise: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: any }> {
+  return promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error) => ({ ok: false as const, error }),
+  );
+}
+
+/** Pulls `n` results from an async iterator. */
+export async function take<T>(iterator: AsyncIterator<T>, n: number): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < n; i++) {
+    const next = await iterator.next();
+    if (next.done) break;
+    out.push(next.value);
+  }
+  return out;
+}

@@ -12,7 +12,7 @@ export const missingModule = defineTask<(x: unknown) => unknown>(fixture('does-n
 export const throwsAtImport = defineTask<(x: unknown) => unknown>(fixture('throws-at-import.mjs'));
 export const fail = defineTask<(x: { message: string; code: string }) => never>(fixture('errors.mjs'), 'fail');
 export const rejectLater = defineTask<(message: string) => Promise<never>>(fixture('errors.mjs'), 'rejectLater');
-export const sleep = defineTask<<T>(x: { ms: number; value: T }) => Promise<T>>(fixture('timing.mjs'), 'sleep');
+export const sleep = defineTask<(x: { ms: number; value: any }) => Promise<any>>(fixture('timing.mjs'), 'sleep');
 export const hang = defineTask<(x: unknown) => Promise<never>>(fixture('timing.mjs'), 'hang');
 export const failOnObject = defineTask<(x: number | { message: string; code: string }) => number>(
   fixture('errors.mjs'),

@@ -1,0 +1,33 @@
+/** Type tests (vitest typecheck): the task's function type flows to run/map. */
+import { describe, expectTypeOf, it } from 'vitest';
+import { createExecutor, defineTask, type Task } from 'unified-executor';
+
+declare function fib(n: number): number;
+declare function fetchTitle(url: string): Promise<string>;
+
+const fibTask = defineTask<typeof fib>('/abs/math.js', 'fib', { cpuBound: true });
+const titleTask = defineTask<typeof fetchTitle>('/abs/web.js', 'fetchTitle');
+const executor = createExecutor();
+
+describe('typed tasks', () => {
+  it('infers input and output from the function type', () => {
+    expectTypeOf(fibTask).toEqualTypeOf<Task<number, number>>();
+    expectTypeOf(titleTask).toEqualTypeOf<Task<string, string>>();
+    expectTypeOf(executor.run(fibTask, 10)).toEqualTypeOf<Promise<number>>();
+    expectTypeOf(executor.run(titleTask, 'http://127.0.0.1/')).toEqualTypeOf<Promise<string>>();
+    expectTypeOf(executor.map(fibTask, [1, 2, 3])).toEqualTypeOf<AsyncIterableIterator<number>>();
+  });
+
+  it('makes a wrong input a compile error', () => {
+    // @ts-expect-error fib takes a number, not a string
+    void executor.run(fibTask, 'text');
+    // @ts-expect-error map's inputs must be numbers too
+    void executor.map(fibTask, ['a']);
+  });
+
+  it('types plain functions on run', () => {
+    expectTypeOf(executor.run((s: string) => s.length, 'abc')).toEqualTypeOf<Promise<number>>();
+    // @ts-expect-error the function takes a string
+    void executor.run((s: string) => s.length, 42);
+  });
+});

@@ -46,7 +46,8 @@ process.on('message', (message: ParentMessage) => {
 // The parent is gone or released us: nothing can reach us any more.
 process.on('disconnect', () => process.exit(0));
 watchParent();
-send([TAG.ready]);
+// The parent may have let go while we were starting (destroy() right after a spawn).
+if (process.connected) send([TAG.ready]);
 
 function start(id: number, key: number, batch: boolean, input: unknown): void {
   const task = definitions[key]!;

@@ -1,0 +1,76 @@
+/** What only the async backend does: in-process functions and the event-loop block warning. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { createExecutor, type Executor, type WarningEvent } from 'unified-executor';
+
+let executor: Executor;
+afterEach(() => executor?.destroy());
+
+function busyWait(ms: number) {
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    // blocking on purpose
+  }
+}
+
+describe('async backend', () => {
+  it('warns, naming the task, when a task blocks the event loop before its first await', async () => {
+    executor = createExecutor({ backend: 'async', blockWarningMs: 50 });
+    const warnings: WarningEvent[] = [];
+    executor.on('warning', (w) => warnings.push(w));
+    const forgotAnAwait = function forgotAnAwait() {
+      busyWait(120);
+      return 'done';
+    };
+    expect(await executor.run(forgotAnAwait, null)).toBe('done');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ type: 'event-loop-blocked', backend: 'async', task: 'forgotAnAwait' });
+    expect(warnings[0]!.delayMs).toBeGreaterThanOrEqual(100);
+    expect(warnings[0]!.message).toContain('forgotAnAwait');
+  });
+
+  it('warns, naming the running task, when it blocks after an await', async () => {
+    executor = createExecutor({ backend: 'async', blockWarningMs: 50 });
+    const warnings: WarningEvent[] = [];
+    executor.on('warning', (w) => warnings.push(w));
+    const blocksLater = async function blocksLater() {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      busyWait(150);
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      return 'done';
+    };
+    expect(await executor.run(blocksLater, null)).toBe('done');
+    expect(warnings.length).toBeGreaterThanOrEqual(1);
+    expect(warnings[0]!.task).toContain('blocksLater');
+  });
+
+  it('stays quiet for tasks that await properly', async () => {
+    executor = createExecutor({ backend: 'async', blockWarningMs: 50 });
+    const warnings: WarningEvent[] = [];
+    executor.on('warning', (w) => warnings.push(w));
+    const polite = async (ms: number) => new Promise((resolve) => setTimeout(resolve, ms, ms));
+    await Promise.all(Array.from({ length: 50 }, (_, i) => executor.run(polite, i)));
+    expect(warnings).toEqual([]);
+  });
+
+  it('runs many concurrent tasks up to its concurrency, sharing state safely on one thread', async () => {
+    executor = createExecutor({ backend: 'async', concurrency: 100 });
+    let inFlight = 0;
+    let peak = 0;
+    const task = async (i: number) => {
+      peak = Math.max(peak, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight--;
+      return i;
+    };
+    const results = await Promise.all(Array.from({ length: 1000 }, (_, i) => executor.run(task, i)));
+    expect(results[999]).toBe(999);
+    expect(peak).toBe(100);
+  });
+
+  it('defaults its concurrency to expectedCount when declared, else 500', () => {
+    expect(createExecutor({ backend: 'async' }).explain().size).toEqual({ concurrency: 500 });
+    expect(createExecutor({ backend: 'async', traits: { expectedCount: 2000 } }).explain().size).toEqual({
+      concurrency: 2000,
+    });
+  });
+});

@@ -22,7 +22,7 @@ import { TaskNotPortableError, TaskTimeoutError, WorkerCrashedError } from '../e
 import type { CallOutcome } from '../shared/run-call.js';
 import { deserializeError } from '../shared/serialize-error.js';
 import { isTask, taskLabel, type Task, type TaskFunction } from '../task.js';
-import type { Backend, BackendContext, TaskCall } from './backend.js';
+import type { Backend, BackendContext, CancelSignal, TaskCall } from './backend.js';
 import { findUncloneable } from './cloneable.js';
 import type { ThreadCallMessage } from './thread-worker.js';
 import { ThreadRoster, type CallRecord, type ThreadState } from './thread-roster.js';
@@ -103,7 +103,7 @@ class ThreadBackend implements Backend {
     }
   }
 
-  execute(call: TaskCall, signal: AbortSignal): Promise<unknown> {
+  execute(call: TaskCall, signal: CancelSignal): Promise<unknown> {
     if (signal.aborted) return Promise.reject(signal.reason);
     const task = call.task as Task;
     const message: ThreadCallMessage = { module: task.module, name: task.name, input: call.input, batch: call.batch };
@@ -125,11 +125,11 @@ class ThreadBackend implements Backend {
           message.input = undefined;
         }
       };
+      // Not removed when the call settles: the signal belongs to this one call
+      // and dies with it, `settled` makes a late abort a no-op, and Node's
+      // EventTarget removeEventListener is a measurable cost per tiny task.
       signal.addEventListener('abort', onAbort, { once: true });
-      const done = () => {
-        signal.removeEventListener('abort', onAbort);
-        this.#roster.release(record);
-      };
+      const done = () => this.#roster.release(record);
       this.#pool.run(message, call.transfer ? { transferList: call.transfer } : undefined).then(
         (outcome) => {
           done();

@@ -6,6 +6,8 @@ import { defineConfig, type Options } from 'tsup';
 const entry = {
   index: 'src/index.ts',
 };
+// The CLI (`npx unified-executor worker ...`) is ESM only, like the worker entries.
+const cliEntry = { cli: 'src/cli.ts' };
 const workerEntries = {
   'thread-worker': 'src/backends/thread-worker.ts',
   'process-child': 'src/backends/process/child.ts',
@@ -21,7 +23,7 @@ const common: Options = {
 };
 
 export default defineConfig([
-  { ...common, entry: { ...entry, ...workerEntries }, format: ['esm'], dts: true, splitting: true },
+  { ...common, entry: { ...entry, ...workerEntries, ...cliEntry }, format: ['esm'], dts: true, splitting: true },
   {
     ...common,
     entry,

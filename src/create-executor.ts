@@ -1,4 +1,5 @@
 import { AutoExecutor, createLocalExecutor } from './auto.js';
+import { DistributedExecutor } from './distributed/distributed-executor.js';
 import type { Executor } from './executor.js';
 import { validateOptions, type ExecutorOptions } from './options.js';
 import type { Decision, LocalBackend } from './policy.js';
@@ -12,9 +13,8 @@ export function createExecutor(options: ExecutorOptions = {}): Executor {
   validateOptions(options);
   const backend = options.backend ?? 'auto';
   if (backend === 'auto') return new AutoExecutor(options);
-  if (backend === 'distributed') {
-    throw new TypeError("The distributed backend is created with createDistributedExecutor (see README 'Scale out')");
-  }
+  // BullMQ itself is loaded lazily, on the first run: this stays synchronous.
+  if (backend === 'distributed') return new DistributedExecutor(options);
   const traits = options.traits ?? {};
   const decision = (): Decision => ({
     backend: backend as LocalBackend,

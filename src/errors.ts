@@ -10,7 +10,8 @@ export type ExecutorErrorCode =
   | 'ERR_TASK_TIMEOUT'
   | 'ERR_WORKER_CRASHED'
   | 'ERR_TASK_NOT_PORTABLE'
-  | 'ERR_TASK_LOAD';
+  | 'ERR_TASK_LOAD'
+  | 'ERR_CONNECTION_LOST';
 
 export class ExecutorError extends Error {
   readonly code: ExecutorErrorCode;
@@ -64,6 +65,13 @@ export class TaskNotPortableError extends ExecutorError {
 export class TaskLoadError extends ExecutorError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('ERR_TASK_LOAD', message, options);
+  }
+}
+
+/** Distributed backend: Redis stayed unreachable longer than `reconnectTimeout`, so the task's fate is unknown. */
+export class ConnectionLostError extends ExecutorError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_CONNECTION_LOST', message, options);
   }
 }
 

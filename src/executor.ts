@@ -8,7 +8,9 @@ import type { Decision, LocalBackend } from './policy.js';
 import type { BackendStats, Percentiles } from './shared/stats.js';
 import type { Task, TaskFunction } from './task.js';
 
-export type BackendName = 'auto' | LocalBackend;
+export type BackendName = 'auto' | LocalBackend | 'distributed';
+/** Where a task ran, as events and `explain()` name it. */
+export type TaskBackend = LocalBackend | 'distributed';
 
 export interface RunOptions {
   /** Aborting rejects with `signal.reason`, queued or running; a running pool task's worker is ended. */
@@ -19,6 +21,11 @@ export interface RunOptions {
   priority?: number;
   /** Pool backends: ArrayBuffers (etc.) to move to the worker instead of copying. */
   transfer?: TransferListItem[];
+  /**
+   * Distributed backend: extra runs allowed after a thrown error or a worker that died mid-job
+   * (only for tasks you know are idempotent). Local backends ignore it. Minimum 0. @default 0
+   */
+  retries?: number;
 }
 
 export interface MapOptions {
@@ -38,7 +45,7 @@ export interface TaskEvent {
   /** Unique per executor. */
   id: number;
   task: string;
-  backend: LocalBackend;
+  backend: TaskBackend;
 }
 export interface TaskEndEvent extends TaskEvent {
   waitMs: number;
@@ -58,7 +65,7 @@ export interface WorkerExitEvent extends WorkerEvent {
 }
 export interface WarningEvent {
   type: 'event-loop-blocked' | string;
-  backend: LocalBackend;
+  backend: TaskBackend;
   /** The task that blocked, when known. */
   task?: string;
   /** How long the event loop was blocked, ms. */
@@ -86,7 +93,7 @@ export type { BackendStats, Percentiles };
 export interface Executor extends EventEmitter<ExecutorEvents> {
   readonly backend: BackendName;
   /** What the policy chose for this task (or would choose for the executor's default traits), and why. */
-  explain(task?: Task<any, any> | TaskFunction): Decision;
+  explain(task?: Task<any, any> | TaskFunction): Decision<TaskBackend>;
   run<I, O>(task: Task<I, O> | TaskFunction<I, O>, input: NoInfer<I>, options?: RunOptions): Promise<O>;
   map<I, O>(
     task: Task<I, O> | TaskFunction<I, O>,

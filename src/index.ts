@@ -1,5 +1,8 @@
 // Public exports only: see README for the guide to each.
 export { createExecutor } from './create-executor.js';
+export { createWorker } from './distributed/worker.js';
+export type { DistributedWorker, WorkerEvents } from './distributed/worker.js';
+export type { WorkerOptions } from './distributed/worker-options.js';
 export { defineTask, isTask } from './task.js';
 export type { Task, TaskFunction, TaskInput, TaskOutput } from './task.js';
 export { selectBackend, RULES } from './policy.js';
@@ -8,6 +11,7 @@ export type { ExecutorOptions, ResourceLimits } from './options.js';
 export type {
   Executor,
   BackendName,
+  TaskBackend,
   RunOptions,
   MapOptions,
   ExecutorEvents,
@@ -29,5 +33,6 @@ export {
   WorkerCrashedError,
   TaskNotPortableError,
   TaskLoadError,
+  ConnectionLostError,
 } from './errors.js';
 export type { ExecutorErrorCode } from './errors.js';

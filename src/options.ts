@@ -44,12 +44,20 @@ export interface ExecutorOptions {
   readonly connection?: unknown;
   /** Distributed backend: the BullMQ queue name. @default 'unified-executor' */
   readonly queue?: string;
+  /**
+   * Distributed backend: the directory task modules are named relative to. A job carries its
+   * module's path relative to this root, and the worker resolves it under its own `root`.
+   * A module outside the root (or no root) travels as an absolute path. @default none
+   */
+  readonly root?: string | URL;
+  /** Distributed backend: ms Redis may stay unreachable before waiting tasks reject with ConnectionLostError. Minimum 1. @default 30000 */
+  readonly reconnectTimeout?: number;
 }
 
 const KNOWN = new Set([
   'backend', 'traits', 'policy', 'maxWorkers', 'minWorkers', 'concurrency', 'concurrentTasksPerWorker',
   'maxQueue', 'idleTimeout', 'maxTasksPerWorker', 'taskTimeout', 'resourceLimits', 'env', 'execArgv',
-  'blockWarningMs', 'connection', 'queue',
+  'blockWarningMs', 'connection', 'queue', 'root', 'reconnectTimeout',
 ]);
 const BACKENDS = new Set(['auto', 'process', 'thread', 'async', 'distributed']);
 const TRAITS = new Set(['cpuBound', 'ioBound', 'expectedCount', 'needsSync', 'lifecycleControl']);
@@ -109,6 +117,7 @@ export function validateOptions(options: ExecutorOptions): void {
   checkCount('maxTasksPerWorker', options.maxTasksPerWorker, 1, true);
   checkCount('taskTimeout', options.taskTimeout, 1);
   checkCount('blockWarningMs', options.blockWarningMs, 1);
+  checkCount('reconnectTimeout', options.reconnectTimeout, 1);
   if (options.minWorkers !== undefined && options.maxWorkers !== undefined && options.minWorkers > options.maxWorkers) {
     throw new RangeError(
       `Expected \`minWorkers\` (${options.minWorkers}) to be at most \`maxWorkers\` (${options.maxWorkers})`,

@@ -21,8 +21,9 @@ export interface TaskTraits {
 
 export type RuleId = 'cpu-bound' | 'io-sync' | 'io-many' | 'io-few' | 'io-unknown' | 'no-traits';
 
-export interface Decision {
-  backend: LocalBackend;
+/** `B` widens for executors that are not local (`explain()` of the distributed backend says 'distributed'). */
+export interface Decision<B extends string = LocalBackend> {
+  backend: B;
   /** The id of the rule that chose, or `'explicit'` when the executor was given a backend. */
   rule: RuleId | 'explicit' | string;
   /** Why, in the guide's words, with the values that triggered the rule. */

@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+/**
+ * `npx unified-executor worker --redis redis://127.0.0.1:6379 --queue jobs`
+ *
+ * Runs one distributed worker until SIGTERM or SIGINT, then shuts down
+ * gracefully: stops taking jobs, lets running ones finish for
+ * `--shutdown-timeout` ms, hands the rest back to the queue, exits 0.
+ * A second signal exits at once (the running jobs are then recovered by
+ * other workers as stalled jobs).
+ */
+import { parseArgs } from 'node:util';
+import { createWorker } from './distributed/worker.js';
+
+const USAGE = `Usage: unified-executor worker --redis <url> [--queue <name>] [--concurrency <n>] [--root <dir>] [--shutdown-timeout <ms>]
+
+  --redis             Redis URL, e.g. redis://127.0.0.1:6379 (default: $REDIS_URL)
+  --queue             queue name (default: unified-executor)
+  --concurrency       jobs run at once (default: available parallelism)
+  --root              directory relative task modules resolve under (default: current directory)
+  --shutdown-timeout  ms running jobs may finish after SIGTERM before they are handed back (default: 30000)
+`;
+
+function count(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) throw new TypeError(`--${name} expects a whole number, got '${text}'`);
+  return value;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command !== 'worker') {
+    process.stderr.write(command === undefined || command === '--help' || command === '-h' ? USAGE : `Unknown command '${command}'\n\n${USAGE}`);
+    return command === undefined || command === '--help' || command === '-h' ? 0 : 2;
+  }
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      redis: { type: 'string' },
+      queue: { type: 'string' },
+      concurrency: { type: 'string' },
+      root: { type: 'string' },
+      'shutdown-timeout': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stderr.write(USAGE);
+    return 0;
+  }
+  const connection = values.redis ?? process.env.REDIS_URL;
+  if (!connection) {
+    process.stderr.write(`--redis is required\n\n${USAGE}`);
+    return 2;
+  }
+  const worker = await createWorker({
+    connection,
+    queue: values.queue,
+    concurrency: count('concurrency', values.concurrency),
+    root: values.root,
+    shutdownTimeout: count('shutdown-timeout', values['shutdown-timeout']),
+  });
+  worker.on('error', (error) => process.stderr.write(`worker ${worker.name}: ${error.message}\n`));
+  process.stderr.write(`worker ${worker.name} ready: queue '${values.queue ?? 'unified-executor'}'\n`);
+
+  await new Promise<void>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.stderr.write(`worker ${worker.name}: ${signal}, finishing ${worker.running} running job(s)\n`);
+      // A second signal means "now": the jobs still running come back as stalled jobs elsewhere.
+      process.once('SIGTERM', () => process.exit(1));
+      process.once('SIGINT', () => process.exit(1));
+      void worker.close().then(resolve);
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+  process.stderr.write(`worker ${worker.name}: stopped\n`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`unified-executor: ${(error as Error)?.message ?? String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,76 @@
+/** Options of `createWorker`, documented once here and validated at creation. */
+import { availableParallelism } from 'node:os';
+import type { ExecutorOptions } from '../options.js';
+import { redisOptions } from './connection.js';
+import { rootPath } from './task-ref.js';
+
+export interface WorkerOptions {
+  /** Redis URL (`redis://host:port/db`) or ioredis options. Required. */
+  readonly connection: unknown;
+  /** The BullMQ queue to take jobs from. @default 'unified-executor' */
+  readonly queue?: string;
+  /** Jobs this worker runs at once. Minimum 1. @default os.availableParallelism() */
+  readonly concurrency?: number;
+  /** Directory a job's relative module path is resolved under (the submitters declare theirs). @default process.cwd() */
+  readonly root?: string | URL;
+  /** Options of the local auto executor each job runs on (pool sizes, timeouts, policy). @default {} */
+  readonly executor?: Omit<ExecutorOptions, 'backend' | 'connection' | 'queue' | 'root' | 'reconnectTimeout'>;
+  /** close(): ms running jobs may take to finish before they are handed back to the queue. Minimum 0. @default 30000 */
+  readonly shutdownTimeout?: number;
+  /** BullMQ: ms a job's lock lasts without renewal; a worker silent this long is presumed dead. Minimum 1. @default 30000 */
+  readonly lockDuration?: number;
+  /** BullMQ: ms between checks for jobs whose worker died. Minimum 1. @default 30000 */
+  readonly stalledInterval?: number;
+  /** A name for this worker in Redis (`CLIENT LIST`, dashboards). @default hostname:pid */
+  readonly name?: string;
+}
+
+export interface ResolvedWorkerOptions {
+  connection: unknown;
+  queue: string;
+  concurrency: number;
+  root: string;
+  executor: ExecutorOptions;
+  shutdownTimeout: number;
+  lockDuration?: number;
+  stalledInterval?: number;
+  name?: string;
+}
+
+const KNOWN = new Set(['connection', 'queue', 'concurrency', 'root', 'executor', 'shutdownTimeout', 'lockDuration', 'stalledInterval', 'name']);
+
+function checkCount(name: string, value: unknown, min: number): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new (typeof value === 'number' ? RangeError : TypeError)(
+      `Expected \`${name}\` to be an integer from ${min} and up, got \`${String(value)}\` (${typeof value})`,
+    );
+  }
+}
+
+export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOptions {
+  if (typeof options !== 'object' || options === null) throw new TypeError('Expected worker options to be an object');
+  for (const key of Object.keys(options)) {
+    if (!KNOWN.has(key)) throw new TypeError(`Unknown worker option \`${key}\``);
+  }
+  redisOptions(options.connection);
+  checkCount('concurrency', options.concurrency, 1);
+  checkCount('shutdownTimeout', options.shutdownTimeout, 0);
+  checkCount('lockDuration', options.lockDuration, 1);
+  checkCount('stalledInterval', options.stalledInterval, 1);
+  const queue = options.queue ?? 'unified-executor';
+  if (typeof queue !== 'string' || !/^[^:]+$/.test(queue)) {
+    throw new TypeError(`Expected \`queue\` to be a non-empty name without ':', got '${String(queue)}'`);
+  }
+  return {
+    connection: options.connection,
+    queue,
+    concurrency: options.concurrency ?? availableParallelism(),
+    root: options.root === undefined ? process.cwd() : rootPath(options.root),
+    executor: { ...options.executor },
+    shutdownTimeout: options.shutdownTimeout ?? 30_000,
+    lockDuration: options.lockDuration,
+    stalledInterval: options.stalledInterval,
+    name: options.name,
+  };
+}

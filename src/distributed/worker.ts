@@ -1,0 +1,139 @@
+/**
+ * `createWorker`: takes jobs from a queue and runs each on a local auto
+ * executor, so the policy still sends a `cpuBound` task to a child process on
+ * this machine. Several workers (on one machine or many) share a queue; BullMQ
+ * gives each job to one of them, and puts a job back when its worker dies.
+ *
+ * Shutdown (close(), or SIGTERM through the CLI): stop taking jobs, let the
+ * running ones finish for `shutdownTimeout` ms, then hand the rest back to the
+ * queue for another worker, and release the local executor.
+ */
+import { hostname } from 'node:os';
+import type { Worker } from 'bullmq';
+import { EventEmitter } from 'eventemitter3';
+import { createExecutor } from '../create-executor.js';
+import type { Executor } from '../executor.js';
+import { CancelListener } from './cancel-listener.js';
+import { redisOptions } from './connection.js';
+import { runJob } from './job-runner.js';
+import { loadDrivers } from './load-drivers.js';
+import { PREFIX, type JobData, type JobResult } from './protocol.js';
+import { resolveWorkerOptions, type WorkerOptions } from './worker-options.js';
+
+/** Stalled jobs are judged by our own budget (`retries`, see job-runner.ts), not by BullMQ's count. */
+const NO_STALL_LIMIT = Number.MAX_SAFE_INTEGER;
+
+export interface WorkerEvents {
+  /** Redis connection trouble (the worker reconnects by itself). */
+  error: [Error];
+  /** A job ended; `ok` is false when it failed or was handed back. */
+  job: [{ id: string; task: string; ok: boolean }];
+}
+
+export interface DistributedWorker extends EventEmitter<WorkerEvents> {
+  /** This worker's name in Redis. */
+  readonly name: string;
+  /** Jobs running now. */
+  readonly running: number;
+  /** Graceful: stop taking jobs, finish (or after `shutdownTimeout`, hand back) the running ones, release everything. */
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+export async function createWorker(options: WorkerOptions): Promise<DistributedWorker> {
+  const resolved = resolveWorkerOptions(options);
+  const drivers = await loadDrivers();
+  const executor = createExecutor(resolved.executor);
+  const worker = new QueueWorker(resolved.name ?? `${hostname()}:${process.pid}`, executor);
+  await worker.start(drivers, resolved);
+  return worker;
+}
+
+class QueueWorker extends EventEmitter<WorkerEvents> implements DistributedWorker {
+  readonly name: string;
+  #executor: Executor;
+  #bull?: Worker<JobData, JobResult>;
+  #cancels?: CancelListener;
+  #running = new Set<string>();
+  #handingBack = false;
+  #closing?: Promise<void>;
+  #shutdownTimeout = 30_000;
+
+  constructor(name: string, executor: Executor) {
+    super();
+    this.name = name;
+    this.#executor = executor;
+  }
+
+  get running(): number {
+    return this.#running.size;
+  }
+
+  async start(drivers: Awaited<ReturnType<typeof loadDrivers>>, options: ReturnType<typeof resolveWorkerOptions>): Promise<void> {
+    const context = {
+      bullmq: drivers.bullmq,
+      executor: this.#executor,
+      root: options.root,
+      handingBack: () => this.#handingBack,
+    };
+    const bull = new drivers.bullmq.Worker<JobData, JobResult>(
+      options.queue,
+      async (job, token, signal) => {
+        this.#running.add(job.id!);
+        try {
+          const result = await runJob(context, job, token, signal);
+          this.emit('job', { id: job.id!, task: job.data.label, ok: true });
+          return result;
+        } catch (error) {
+          this.emit('job', { id: job.id!, task: job.data.label, ok: false });
+          throw error;
+        } finally {
+          this.#running.delete(job.id!);
+        }
+      },
+      {
+        connection: redisOptions(options.connection) as never,
+        prefix: PREFIX,
+        name: this.name,
+        concurrency: options.concurrency,
+        maxStalledCount: NO_STALL_LIMIT,
+        ...(options.lockDuration !== undefined ? { lockDuration: options.lockDuration } : {}),
+        ...(options.stalledInterval !== undefined ? { stalledInterval: options.stalledInterval } : {}),
+        autorun: false,
+      },
+    );
+    bull.on('error', (error) => this.emit('error', error));
+    this.#bull = bull;
+    this.#cancels = await CancelListener.open(drivers.Redis, options.connection, options.queue, (jobId) => {
+      if (this.#running.has(jobId)) bull.cancelJob(jobId, `Job ${jobId} was cancelled by its submitter`);
+    });
+    await bull.waitUntilReady();
+    void bull.run().catch((error: unknown) => this.emit('error', error as Error));
+    this.#shutdownTimeout = options.shutdownTimeout;
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      const bull = this.#bull!;
+      // Not forced: BullMQ stops fetching and waits for the running jobs...
+      const closing = bull.close();
+      // ...but only so long: then they are aborted and go back to the queue.
+      const timer = setTimeout(() => {
+        this.#handingBack = true;
+        bull.cancelAllJobs('The worker is shutting down');
+      }, this.#shutdownTimeout);
+      try {
+        await closing;
+      } finally {
+        clearTimeout(timer);
+        this.#cancels?.close();
+        await this.#executor.destroy();
+      }
+    })();
+    return this.#closing;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}

@@ -16,6 +16,8 @@ const CHILD_ENTRY = fileURLToPath(new URL('./process-child.js', import.meta.url)
 
 /** How long a child may take to die of SIGTERM before SIGKILL (tinypool waits 1 s; a task rarely traps SIGTERM). */
 const KILL_GRACE_MS = 500;
+/** How long after its exit a child's channel may stay open (messages still in the pipe) before we close it. */
+const EXIT_DRAIN_MS = 1_000;
 /** How long a released (disconnected) child may take to exit by itself before it is killed. */
 const RELEASE_GRACE_MS = 2_000;
 
@@ -65,7 +67,11 @@ export class ChildHandle {
     // is released.
     child.on('exit', (code, signal) => {
       this.#status = { code, signal };
+      clearTimeout(this.#timer);
       if (!child.connected) this.#onExit(code, signal);
+      // A grandchild that inherited the channel's fd would keep it open after
+      // the child died: stop waiting for the channel's end after a moment.
+      else this.#timer = setTimeout(() => child.connected && child.disconnect(), EXIT_DRAIN_MS);
     });
     child.on('disconnect', () => {
       if (this.#status) this.#onExit(this.#status.code, this.#status.signal);

@@ -5,7 +5,7 @@
  *     -> start: timeout timer, taskStart -> backend.execute(call, signal) -> worker -> result
  *     -> settle: stats, taskEnd / taskError, idle
  *
- * Every task gets one AbortController. The caller's signal, the timeout and
+ * Every task gets one TaskSignal (a light AbortSignal). The caller's signal, the timeout and
  * destroy() all abort it with their own reason; p-queue rejects the caller's
  * promise with that reason at once, and the backend stops the work (a pool ends
  * the worker). So no promise waits on a worker that may never answer.
@@ -19,11 +19,14 @@ import { validateTimeout, type ExecutorOptions } from './options.js';
 import type { Decision, TaskTraits } from './policy.js';
 import { mapTasks, type ChunkRunner } from './shared/map.js';
 import { LatencyWindow } from './shared/stats.js';
+import { TaskSignal } from './shared/task-signal.js';
 import { taskLabel, type Task, type TaskFunction } from './task.js';
 
 interface Live {
-  controller: AbortController;
+  signal: TaskSignal;
   started: boolean;
+  /** Settles a task that was dropped before it started. */
+  dropped(): void;
 }
 
 export interface LocalExecutorInit {
@@ -134,12 +137,15 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
   destroy(): Promise<void> {
     if (!this.#destroying) {
       this.#state = 'closed';
-      for (const live of this.#live) {
-        live.controller.abort(
+      // Queued tasks leave p-queue silently with clear(); we settle them ourselves.
+      this.#queue.clear();
+      for (const live of [...this.#live]) {
+        live.signal.abort(
           new ExecutorClosedError(
             live.started ? 'The executor was destroyed while the task ran' : 'The executor was destroyed before the task started',
           ),
         );
+        live.dropped();
       }
       this.#destroying = this.#backend.destroy().then(() => this.onIdle());
     }
@@ -182,79 +188,100 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
     }
 
     const id = this.#nextId++;
-    const live: Live = { controller: new AbortController(), started: false };
-    const { signal } = live.controller;
+    const signal = new TaskSignal();
     const userSignal = options.signal;
-    const onUserAbort = () => live.controller.abort(userSignal!.reason);
+    const onUserAbort = () => signal.abort(userSignal!.reason);
     if (userSignal) {
       if (userSignal.aborted) onUserAbort();
       else userSignal.addEventListener('abort', onUserAbort, { once: true });
     }
-    this.#live.add(live);
     this.#submitted++;
     const queuedAt = performance.now();
 
-    // Runs in the queue's slot. Accounting and events happen here, before the
-    // slot is released, so a `taskEnd` always comes before the next `taskStart`.
-    const operation = async () => {
-      live.started = true;
-      const startedAt = performance.now();
-      this.#running++;
-      this.emit('taskStart', { id, task: call.label, backend: this.backend });
-      const timer =
-        timeout === undefined
-          ? undefined
-          : setTimeout(() => live.controller.abort(new TaskTimeoutError(call.label, timeout)), timeout);
-      try {
-        const value = await settleOnAbort(this.#backend.execute(call, signal), signal);
-        this.#finish(live, queuedAt, startedAt);
-        this.#completed++;
-        this.emit('taskEnd', { id, task: call.label, backend: this.backend, waitMs: startedAt - queuedAt, runMs: performance.now() - startedAt });
-        return value;
-      } catch (error) {
-        this.#finish(live, queuedAt, startedAt);
-        this.#countFailure(error, signal);
-        this.emit('taskError', { id, task: call.label, backend: this.backend, error });
-        throw error;
-      } finally {
-        clearTimeout(timer);
-        userSignal?.removeEventListener('abort', onUserAbort);
-        this.#scheduleIdle();
-      }
-    };
+    return new Promise((resolve, reject) => {
+      const live: Live = { signal, started: false, dropped: () => undefined };
+      this.#live.add(live);
 
-    // p-queue gets a signal of its own that aborts only while the task waits,
-    // to drop it from the queue; once running, `settleOnAbort` above owns the
-    // abort so that accounting is done before p-queue frees the slot.
-    const whileQueued = new AbortController();
-    const dropIfQueued = () => {
-      if (!live.started) whileQueued.abort(signal.reason);
-    };
-    if (signal.aborted) dropIfQueued();
-    else signal.addEventListener('abort', dropIfQueued, { once: true });
+      // Runs in the queue's slot. Accounting and events happen here, before the
+      // slot is released, so a `taskEnd` always comes before the next `taskStart`.
+      const operation = async () => {
+        live.started = true;
+        const startedAt = performance.now();
+        this.#running++;
+        if (this.#listening('taskStart')) this.emit('taskStart', { id, task: call.label, backend: this.backend });
+        const timer =
+          timeout === undefined
+            ? undefined
+            : setTimeout(() => signal.abort(new TaskTimeoutError(call.label, timeout)), timeout);
+        try {
+          // Backends settle with signal.reason as soon as the signal aborts (their contract).
+          const value = await this.#backend.execute(call, signal);
+          const runMs = this.#finish(live, queuedAt, startedAt);
+          this.#completed++;
+          if (this.#listening('taskEnd')) {
+            this.emit('taskEnd', { id, task: call.label, backend: this.backend, waitMs: startedAt - queuedAt, runMs });
+          }
+          resolve(value);
+        } catch (error) {
+          this.#finish(live, queuedAt, startedAt);
+          this.#countFailure(error, signal);
+          this.emit('taskError', { id, task: call.label, backend: this.backend, error });
+          reject(error);
+        } finally {
+          clearTimeout(timer);
+          userSignal?.removeEventListener('abort', onUserAbort);
+          this.#scheduleIdle();
+        }
+      };
 
-    return this.#queue.add(operation, { priority: options.priority ?? 0, signal: whileQueued.signal }).catch((error: unknown) => {
-      if (!live.started) {
-        // Aborted or destroyed while still queued: p-queue dropped it.
+      // A task that never started: aborted while queued, or dropped by destroy().
+      live.dropped = () => {
+        if (live.started || !this.#live.delete(live)) return;
         userSignal?.removeEventListener('abort', onUserAbort);
-        this.#live.delete(live);
-        this.#countFailure(error, signal);
-        this.emit('taskError', { id, task: call.label, backend: this.backend, error });
+        this.#countFailure(signal.reason, signal);
+        this.emit('taskError', { id, task: call.label, backend: this.backend, error: signal.reason });
+        reject(signal.reason);
         this.#scheduleIdle();
+      };
+
+      // Only a caller's signal can abort a task while it waits (destroy()
+      // clears the whole queue), so only then does p-queue get a signal, to
+      // drop the task from its queue; it aborts only while the task waits, so
+      // once running, `settleOnAbort` above owns the abort.
+      let queueSignal: AbortSignal | undefined;
+      if (userSignal) {
+        const whileQueued = new AbortController();
+        queueSignal = whileQueued.signal;
+        const dropIfQueued = () => {
+          if (!live.started) whileQueued.abort(signal.reason);
+        };
+        if (signal.aborted) dropIfQueued();
+        else signal.addEventListener('abort', dropIfQueued);
       }
-      throw error;
+      const queued = this.#queue.add(operation, { priority: options.priority ?? 0, signal: queueSignal });
+      // `operation` never throws (it settles the caller's promise itself), so
+      // p-queue rejects only when the caller's signal drops a waiting task.
+      if (queueSignal) queued.catch(() => live.dropped());
     });
   }
 
-  #finish(live: Live, queuedAt: number, startedAt: number): void {
+  /** Bookkeeping when a started task settles; returns its run time in ms. */
+  #finish(live: Live, queuedAt: number, startedAt: number): number {
+    const runMs = performance.now() - startedAt;
     this.#live.delete(live);
     this.#running--;
     this.#wait.add(startedAt - queuedAt);
-    this.#run.add(performance.now() - startedAt);
+    this.#run.add(runMs);
+    return runMs;
+  }
+
+  /** Skips building an event's payload when nobody listens: `run` is a hot path. */
+  #listening(event: keyof ExecutorEvents): boolean {
+    return this.listenerCount(event) > 0;
   }
 
   /** A rejection by the task's own abort signal is a cancellation, except a timeout, which is a failure. */
-  #countFailure(error: unknown, signal: AbortSignal): void {
+  #countFailure(error: unknown, signal: TaskSignal): void {
     if (signal.aborted && signal.reason === error && !(error instanceof TaskTimeoutError)) this.#cancelled++;
     else this.#failed++;
   }
@@ -278,24 +305,3 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
 
 }
 
-/** Settles with `signal.reason` as soon as the signal aborts, whatever `promise` does. */
-function settleOnAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    promise.catch(() => undefined);
-    return Promise.reject(signal.reason);
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}

@@ -12,7 +12,8 @@
  */
 import { isTask, type Task, type TaskFunction } from '../task.js';
 import { loadTaskFunction, loadedTaskFunction } from '../shared/task-loader.js';
-import type { Backend, BackendContext, TaskCall } from './backend.js';
+import type { Backend, BackendContext, CancelSignal, TaskCall } from './backend.js';
+import { settleOnAbort } from '../shared/task-signal.js';
 
 /** Default concurrency when neither `concurrency` nor `expectedCount` says: the guide's "many" line. */
 export const DEFAULT_ASYNC_CONCURRENCY = 500;
@@ -49,7 +50,12 @@ class AsyncBackend implements Backend {
     // Everything runs in-process: plain functions and tasks alike.
   }
 
-  async execute(call: TaskCall): Promise<unknown> {
+  /** A running JavaScript function cannot be stopped: on abort its promise is abandoned and the call settles at once. */
+  execute(call: TaskCall, signal: CancelSignal): Promise<unknown> {
+    return settleOnAbort(this.#call(call), signal);
+  }
+
+  async #call(call: TaskCall): Promise<unknown> {
     const fn = resolveFunction(call.task) ?? (await loadTaskFunction((call.task as Task).module, (call.task as Task).name));
     const id = this.#nextCall++;
     this.#running.set(id, call.label);

@@ -10,6 +10,9 @@ import type { ExecutorEvents } from '../executor.js';
 import type { ExecutorOptions } from '../options.js';
 import type { LocalBackend, TaskTraits } from '../policy.js';
 import type { Task, TaskFunction } from '../task.js';
+import type { CancelSignal } from '../shared/task-signal.js';
+
+export type { CancelSignal };
 
 export interface TaskCall {
   task: Task | TaskFunction;
@@ -32,7 +35,7 @@ export interface Backend {
    * Runs one call. When `signal` aborts, settle promptly with `signal.reason`,
    * stopping the work where possible (a pool ends the worker running it).
    */
-  execute(call: TaskCall, signal: AbortSignal): Promise<unknown>;
+  execute(call: TaskCall, signal: CancelSignal): Promise<unknown>;
   /** Live workers (threads or processes); 0 for the async backend. */
   workers(): number;
   /** Nothing is queued or running any more: release workers. */

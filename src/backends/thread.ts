@@ -126,8 +126,8 @@ class ThreadBackend implements Backend {
         }
       };
       // Not removed when the call settles: the signal belongs to this one call
-      // and dies with it, `settled` makes a late abort a no-op, and Node's
-      // EventTarget removeEventListener is a measurable cost per tiny task.
+      // and dies with it, and `settled` makes a late abort a no-op; removing
+      // would be one more step on the path of every tiny task.
       signal.addEventListener('abort', onAbort, { once: true });
       const done = () => this.#roster.release(record);
       this.#pool.run(message, call.transfer ? { transferList: call.transfer } : undefined).then(

@@ -75,10 +75,21 @@ class ForkPool {
   }
 }
 
-function ours(name: string, concurrentTasksPerWorker: number): Contender {
+const oursTasks = { echo: defineTask<(n: number) => number>(tasksUrl), spin: defineTask<(n: number) => number>(tasksUrl, 'spin') };
+
+// execArgv: [] like the peers: the bench itself runs under `--import tsx`, which
+// our children would otherwise inherit (slower start, same per-task cost).
+function ours(name: string, concurrentTasksPerWorker: number): Contender & { executor: Executor } {
   const executor: Executor = createExecutor({ backend: 'process', maxWorkers: WORKERS, concurrentTasksPerWorker, execArgv: [] });
-  const tasks = { echo: defineTask<(n: number) => number>(tasksUrl), spin: defineTask<(n: number) => number>(tasksUrl, 'spin') };
-  return { name, run: (task, input) => executor.run(tasks[task], input), close: () => executor.close() };
+  return { name, executor, run: (task, input) => executor.run(oursTasks[task], input), close: () => executor.close() };
+}
+
+/** For comparison: the same tiny tasks through `map` with automatic chunks (many inputs per message). */
+async function mapRate(executor: Executor, count: number): Promise<number> {
+  const started = performance.now();
+  let done = 0;
+  for await (const _ of executor.map(oursTasks.echo, Array.from({ length: count }, (_, i) => i), { chunkSize: 'auto' })) done++;
+  return done / ((performance.now() - started) / 1000);
 }
 
 function contenders(): Contender[] {
@@ -130,6 +141,8 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 async function main(): Promise<void> {
   void echoLocal;
   const pools = contenders();
+  const ourDefault = pools.find((p) => p.name === 'ours (1 per child)') as ReturnType<typeof ours>;
+  const mapRates: number[] = [];
   const rates = new Map<string, number[]>(pools.map((p) => [p.name, []]));
   const efficiency = new Map<string, number[]>(pools.map((p) => [p.name, []]));
   try {
@@ -140,6 +153,7 @@ async function main(): Promise<void> {
     }
     for (let repeat = 0; repeat < REPEATS; repeat++) {
       for (const pool of pools) rates.get(pool.name)!.push(await tinyRate(pool, TINY));
+      mapRates.push(await mapRate(ourDefault.executor, TINY));
       for (const pool of pools) {
         // Serial time measured next to each parallel run, so both see the same machine load.
         const serial = serialTime();
@@ -161,6 +175,8 @@ async function main(): Promise<void> {
       `${pool.name.padEnd(24)} ${Math.round(rate).toString().padStart(8)}    ${(rate / workerpoolRate).toFixed(2).padStart(8)}     ${eff.toFixed(3)}`,
     );
   }
+  const viaMap = median(mapRates);
+  console.log(`${"ours, map chunkSize:'auto'".padEnd(24)} ${Math.round(viaMap).toString().padStart(8)}    ${(viaMap / workerpoolRate).toFixed(2).padStart(8)}`);
 }
 
 await main();

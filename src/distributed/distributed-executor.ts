@@ -52,7 +52,7 @@ interface RemoteCall {
   detach(): void;
 }
 
-type Ending = { kind: 'completed'; value: unknown } | { kind: 'failed' | 'cancelled'; error: unknown };
+type Ending = { kind: 'completed'; value: unknown; runMs?: number } | { kind: 'failed' | 'cancelled'; error: unknown };
 
 /** Default window of `map`: how many jobs one map keeps queued or running. */
 const MAP_CONCURRENCY = 32;
@@ -327,7 +327,7 @@ export class DistributedExecutor extends EventEmitter<ExecutorEvents> implements
     if (!call) return;
     let ending: Ending;
     try {
-      ending = { kind: 'completed', value: decodeValue(result.value) };
+      ending = { kind: 'completed', value: decodeValue(result.value), runMs: result.runMs };
     } catch (error) {
       ending = { kind: 'failed', error: new TaskNotPortableError(`Cannot read the result of task ${call.label} (job ${jobId})`, { cause: error }) };
     }
@@ -405,16 +405,13 @@ export class DistributedExecutor extends EventEmitter<ExecutorEvents> implements
       // The 'active' event can be missed across a reconnect: a result still means the task started.
       if (call.startedAt === undefined) this.#start(call);
       clearTimeout(call.timer);
-      this.#wait.add(call.startedAt! - call.queuedAt);
-      this.#run.add(now - call.startedAt!);
+      // Run time as the worker measured it; wait time is the rest (queue, Redis, the events' trip back).
+      const runMs = ending.runMs ?? now - call.startedAt!;
+      const waitMs = Math.max(0, now - call.queuedAt - runMs);
+      this.#wait.add(waitMs);
+      this.#run.add(runMs);
       this.#completed++;
-      this.emit('taskEnd', {
-        id: call.id,
-        task: call.label,
-        backend: this.backend,
-        waitMs: call.startedAt! - call.queuedAt,
-        runMs: now - call.startedAt!,
-      });
+      this.emit('taskEnd', { id: call.id, task: call.label, backend: this.backend, waitMs, runMs });
       call.resolve(ending.value);
     } else {
       if (call.startedAt !== undefined) {

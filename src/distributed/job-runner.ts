@@ -5,6 +5,7 @@
  * result. A failure is stored on the job (encoded, with name, message, stack,
  * cause and props) before BullMQ records it, so the submitter can rebuild it.
  */
+import { setMaxListeners } from 'node:events';
 import type { Job } from 'bullmq';
 import { TaskLoadError, TaskNotPortableError, TaskTimeoutError, WorkerCrashedError } from '../errors.js';
 import type { Executor } from '../executor.js';
@@ -50,6 +51,9 @@ export async function runJob(
   if (signal?.aborted) onAbort();
   else signal?.addEventListener('abort', onAbort, { once: true });
   const runOptions = { signal: controller.signal, timeout: data.timeout };
+  // A chunk's items all listen to this one signal; more than 10 is expected, not a leak.
+  setMaxListeners(0, controller.signal);
+  const startedAt = performance.now();
   try {
     const href = resolveTaskRef(data.task, context.root, jobId);
     const task = defineTask(href, data.task.name, data.traits);
@@ -65,7 +69,7 @@ export async function runJob(
           ),
         )
       : await context.executor.run(task, input, runOptions);
-    return { value: encodeValue(value, `result of task ${data.label}`) };
+    return { value: encodeValue(value, `result of task ${data.label}`), runMs: performance.now() - startedAt };
   } catch (thrown) {
     if (controller.signal.aborted && context.handingBack() && token) {
       // Shutdown: the job goes back to the queue for another worker, without spending an attempt.

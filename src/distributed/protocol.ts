@@ -25,6 +25,11 @@ export interface JobData {
 export interface JobResult {
   /** Encoded result (or array of results for a batch). */
   value: string;
+  /**
+   * Running time on the worker, ms. The submitter's own clock cannot tell: its
+   * 'active' and 'completed' events may arrive in the same read of the stream.
+   */
+  runMs: number;
 }
 
 /** Redis pub/sub channel on which submitters ask workers to stop a running job (payload: the job id). */

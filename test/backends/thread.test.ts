@@ -184,6 +184,25 @@ describe('thread backend', () => {
     expect(performance.now() - began).toBeLessThan(3_000);
   });
 
+  it('fails the tasks that shared an aborted task’s thread with WorkerCrashedError saying why', async () => {
+    const executor = threads({ maxWorkers: 1, concurrentTasksPerWorker: 3 });
+    const controller = new AbortController();
+    const allStarted = new Promise<void>((resolve) => {
+      let n = 0;
+      executor.on('taskStart', () => ++n === 3 && resolve());
+    });
+    const target = executor.run(hang, undefined, { signal: controller.signal });
+    const sharing = [executor.run(hang, undefined), executor.run(hang, undefined)].map((p) => p.catch((e: unknown) => e));
+    await allStarted;
+    controller.abort(new Error('stop this one'));
+    await expect(target).rejects.toThrow('stop this one');
+    for (const error of await Promise.all(sharing)) {
+      expect(error).toBeInstanceOf(WorkerCrashedError);
+      expect((error as Error).message).toMatch(/because task timing\.mjs#hang on it was aborted/);
+    }
+    await expect(executor.run(whereAmI, undefined)).resolves.toMatchObject({ isMainThread: false });
+  });
+
   it('sizes its window as maxWorkers × concurrentTasksPerWorker', async () => {
     const executor = threads({ maxWorkers: 3, concurrentTasksPerWorker: 4 });
     expect(executor.explain().size).toMatchObject({ maxWorkers: 3, concurrentTasksPerWorker: 4 });

@@ -161,5 +161,6 @@ async function withGrace(closing: Promise<unknown>, force: () => unknown): Promi
   const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), CLOSE_GRACE_MS)));
   const outcome = await Promise.race([closing.then(() => 'closed' as const, () => 'closed' as const), late]);
   clearTimeout(timer);
-  if (outcome === 'late') await Promise.resolve(force()).catch(() => undefined);
+  // Forcing is not awaited either: after a Redis restart BullMQ's disconnect() can wait for ever.
+  if (outcome === 'late') void Promise.resolve().then(force).catch(() => undefined);
 }

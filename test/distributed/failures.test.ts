@@ -1,0 +1,209 @@
+/**
+ * What only a distributed executor meets: a worker killed mid-job, a worker
+ * shut down with jobs in flight, Redis going away and coming back, and the
+ * CLI. Each test has its own queue; workers here use short lock and stall
+ * intervals so that a dead worker is noticed in about a second.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ConnectionLostError, createExecutor, WorkerCrashedError, type Executor, type ExecutorOptions } from 'unified-executor';
+import { outcome, started } from '../contract/helpers.js';
+import * as tasks from '../contract/tasks.js';
+import { RedisServer } from './redis.js';
+import { HAVE_REDIS, eventually, slowRecorded } from './setup.js';
+import { WorkerProcess } from './workers.js';
+
+/** A worker silent for 1 s is presumed dead; stalled jobs are looked for every 0.5 s. */
+const FAST_RECOVERY = { concurrency: 2, lockDuration: 1000, stalledInterval: 500 };
+
+describe.skipIf(!HAVE_REDIS)('the distributed backend when things fail', () => {
+  let redis: RedisServer;
+  let workers: WorkerProcess[] = [];
+  let executors: Executor[] = [];
+  let dir: string;
+  const make = (queue: string, options: Partial<ExecutorOptions> = {}) => {
+    const executor = createExecutor({ backend: 'distributed', connection: redis.url, queue, ...options });
+    executors.push(executor);
+    return executor;
+  };
+  const worker = async (queue: string, options: Record<string, unknown> = FAST_RECOVERY) => {
+    const w = await WorkerProcess.start(redis.url, queue, options);
+    workers.push(w);
+    return w;
+  };
+  /** "tag pid" lines the slowRecorded task appended: one per run. */
+  const runs = (log: string): string[] => {
+    try {
+      return readFileSync(log, 'utf8').trim().split('\n').filter(Boolean);
+    } catch {
+      return [];
+    }
+  };
+
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+    dir = mkdtempSync(join(tmpdir(), 'ue-distributed-'));
+  });
+  afterEach(async () => {
+    await Promise.all(executors.map((e) => e.destroy()));
+    await Promise.all(workers.map((w) => w.stop('SIGKILL')));
+    executors = [];
+    workers = [];
+  });
+  afterAll(async () => {
+    await redis?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe('a worker killed mid-job (SIGKILL)', () => {
+    it('with retries: another worker runs the job again, and the caller gets exactly one result', async () => {
+      const [a, b] = await Promise.all([worker('killed'), worker('killed')]);
+      const executor = make('killed');
+      const results: unknown[] = [];
+      executor.on('taskEnd', (e) => results.push(e));
+      const log = join(dir, 'retried.log');
+      const result = executor.run(slowRecorded, { ms: 1500, log, tag: 'job', value: 'survived' }, { retries: 1 });
+      await eventually(() => runs(log).length === 1);
+      const firstPid = Number(runs(log)[0]!.split(' ')[1]);
+      const victim = [a, b].find((w) => w.pid === firstPid)!;
+      const survivor = [a, b].find((w) => w !== victim)!;
+      await victim.stop('SIGKILL');
+      expect(await result).toBe('survived');
+      expect(runs(log).map((line) => Number(line.split(' ')[1]))).toEqual([victim.pid, survivor.pid]);
+      await executor.onIdle();
+      expect(results).toHaveLength(1);
+      expect(executor.stats()).toMatchObject({ completed: 1, failed: 0 });
+    });
+
+    it('without retries: the job is not run again, the caller gets WorkerCrashedError', async () => {
+      const [a, b] = await Promise.all([worker('killed-once'), worker('killed-once')]);
+      const executor = make('killed-once');
+      const warnings: string[] = [];
+      executor.on('warning', (w) => warnings.push(w.type));
+      const log = join(dir, 'once.log');
+      const result = outcome(executor.run(slowRecorded, { ms: 1500, log, tag: 'job', value: 'x' }));
+      await eventually(() => runs(log).length === 1);
+      const victim = [a, b].find((w) => w.pid === Number(runs(log)[0]!.split(' ')[1]))!;
+      await victim.stop('SIGKILL');
+      const error = ((await result) as { error: any }).error;
+      expect(error).toBeInstanceOf(WorkerCrashedError);
+      expect(error.message).toContain('died mid-run');
+      expect(error.message).toContain('retries is 0');
+      expect(runs(log)).toHaveLength(1);
+      expect(warnings).toContain('worker-lost');
+    });
+  });
+
+  describe('worker shutdown (SIGTERM) with jobs in flight', () => {
+    it('finishes the running jobs, takes no new ones, and exits 0', async () => {
+      const first = await worker('shutdown', { ...FAST_RECOVERY, shutdownTimeout: 10_000 });
+      const executor = make('shutdown');
+      const log = join(dir, 'graceful.log');
+      const both = started(executor, 2);
+      const running = [1, 2].map((n) => executor.run(slowRecorded, { ms: 600, log, tag: `r${n}`, value: n }));
+      await both;
+      first.child.kill('SIGTERM');
+      await first.waitFor((line) => line.startsWith('closing'));
+      // Queued after SIGTERM: the closing worker must leave it to the next one.
+      const later = executor.run(slowRecorded, { ms: 10, log, tag: 'later', value: 'later' });
+      expect(await Promise.all(running)).toEqual([1, 2]);
+      expect(await first.exited).toEqual({ code: 0, signal: null });
+      expect(runs(log).some((line) => line.startsWith('later'))).toBe(false);
+      const second = await worker('shutdown');
+      expect(await later).toBe('later');
+      expect(runs(log).find((line) => line.startsWith('later'))).toBe(`later ${second.pid}`);
+    });
+
+    it('hands a job that outlasts shutdownTimeout back to the queue, for another worker, without spending a retry', async () => {
+      const first = await worker('handback', { ...FAST_RECOVERY, shutdownTimeout: 200 });
+      const executor = make('handback');
+      const log = join(dir, 'handback.log');
+      const result = executor.run(slowRecorded, { ms: 1000, log, tag: 'long', value: 'finished elsewhere' });
+      await eventually(() => runs(log).length === 1);
+      first.child.kill('SIGTERM');
+      expect(await first.exited).toEqual({ code: 0, signal: null });
+      const second = await worker('handback');
+      expect(await result).toBe('finished elsewhere');
+      expect(runs(log)).toEqual([`long ${first.pid}`, `long ${second.pid}`]);
+    });
+  });
+
+  describe('Redis going away', () => {
+    it('rejects waiting callers with ConnectionLostError after reconnectTimeout, then works again when Redis returns', async () => {
+      const own = await RedisServer.start();
+      const w = await WorkerProcess.start(own.url, 'outage', FAST_RECOVERY);
+      workers.push(w);
+      const executor = createExecutor({ backend: 'distributed', connection: own.url, queue: 'outage', reconnectTimeout: 1000 });
+      executors.push(executor);
+      try {
+        expect(await executor.run(tasks.double, 1)).toBe(2);
+        const first = started(executor);
+        const pending = outcome(executor.run(tasks.sleep, { ms: 10_000, value: 'never' }));
+        await first;
+        const killedAt = Date.now();
+        await own.stop('SIGKILL');
+        const lost = (await pending) as { error: any };
+        expect(lost.error).toBeInstanceOf(ConnectionLostError);
+        expect(lost.error.code).toBe('ERR_CONNECTION_LOST');
+        expect(lost.error.message).toContain(`127.0.0.1:${own.port}`);
+        expect(Date.now() - killedAt).toBeLessThan(5000);
+        // While Redis stays away, new work fails fast instead of queueing in memory.
+        await expect(executor.run(tasks.double, 2)).rejects.toBeInstanceOf(ConnectionLostError);
+        await own.start();
+        // The executor and the worker reconnect by themselves.
+        await eventually(async () => (await outcome(executor.run(tasks.double, 3, { timeout: 2000 }))).ok, 15_000);
+        expect(await executor.run(tasks.double, 4)).toBe(8);
+      } finally {
+        await executor.destroy();
+        await w.stop('SIGKILL');
+        await own.stop();
+      }
+    });
+
+    it('fails a job that Redis forgot in a quick restart, instead of waiting for ever', async () => {
+      const own = await RedisServer.start();
+      const executor = createExecutor({ backend: 'distributed', connection: own.url, queue: 'forgotten', reconnectTimeout: 30_000 });
+      executors.push(executor);
+      try {
+        // No worker: the job waits in Redis, which then restarts empty.
+        const pending = outcome(executor.run(tasks.double, 1));
+        await eventually(() => executor.stats().queued === 1);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await own.stop('SIGKILL');
+        await own.start();
+        const lost = (await pending) as { error: any };
+        expect(lost.error).toBeInstanceOf(ConnectionLostError);
+        expect(lost.error.message).toContain('without persistence');
+      } finally {
+        await executor.destroy();
+        await own.stop();
+      }
+    });
+  });
+
+  describe('the CLI', () => {
+    it('runs a worker until SIGTERM, then exits 0', async () => {
+      const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+      const child = spawn(process.execPath, [cli, 'worker', '--redis', redis.url, '--queue', 'cli', '--concurrency', '2'], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      try {
+        await eventually(() => stderr.includes('ready'));
+        const executor = make('cli');
+        expect(await executor.run(tasks.double, 21)).toBe(42);
+        child.kill('SIGTERM');
+        expect(await exited).toBe(0);
+        expect(stderr).toContain('stopped');
+      } finally {
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+    });
+  });
+});

@@ -7,6 +7,12 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer, Socket } from 'node:net';
 
+/** Servers still running: killed when this process exits, even after a timed-out test skipped its cleanup. */
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
 export function redisInstalled(): boolean {
   return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
 }
@@ -49,6 +55,8 @@ export class RedisServer {
       { stdio: 'ignore' },
     );
     this.#child = child;
+    live.add(child);
+    child.once('exit', () => live.delete(child));
     const deadline = Date.now() + 10_000;
     while (!(await answers(this.port))) {
       if (child.exitCode !== null) throw new Error(`redis-server on port ${this.port} exited with code ${child.exitCode}`);

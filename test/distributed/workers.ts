@@ -6,6 +6,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
+/** Workers still running: killed when this process exits, even after a timed-out test skipped its cleanup. */
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
 const FIXTURE = fileURLToPath(new URL('../fixtures/distributed-worker.mjs', import.meta.url));
 
 export class WorkerProcess {
@@ -35,6 +41,8 @@ export class WorkerProcess {
     const child = spawn(process.execPath, [FIXTURE, url, queue, JSON.stringify(options)], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
+    live.add(child);
+    child.once('exit', () => live.delete(child));
     const worker = new WorkerProcess(child);
     const ready = worker.waitFor((line) => line.startsWith('ready'));
     const failed = worker.exited.then(({ code }) => {

@@ -27,20 +27,10 @@ import { isTask, taskLabel, type Task, type TaskFunction } from '../../task.js';
 import type { Backend, BackendContext, CancelSignal, TaskCall } from '../backend.js';
 import { ChildHandle, type ChildListener, type ChildSpawnOptions } from './child-handle.js';
 import { RESULT_STRIDE, TAG, type ChildMessage, type DefineMessage, type RunMessage } from './protocol.js';
+import { StartBackoff } from './start-backoff.js';
 
 /** @see ExecutorOptions.idleTimeout */
 const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
-/**
- * A child that dies before it is ready (bad execArgv, a crashing --import)
- * would die again at once: wait 100 ms, 200, 400... (at most 2 s) before the
- * next one, and start only one at a time until one gets ready.
- */
-const BACKOFF_BASE_MS = 100;
-const BACKOFF_MAX_MS = 2_000;
-/** Start failures in a row after which the waiting calls are rejected (about 1.5 s of trying). */
-const MAX_START_FAILURES = 5;
-/** After giving up, new calls are rejected at once for this long; then one more child is tried. */
-const BROKEN_COOLDOWN_MS = 5_000;
 
 export function createProcessBackend(context: BackendContext): Backend {
   return new ProcessPool(context);
@@ -121,10 +111,8 @@ class ProcessPool implements Backend {
   #keys = new WeakMap<object, number>();
   #definitions: DefineMessage[] = [];
   #state: 'open' | 'closed' = 'open';
-  #failures = 0;
-  #nextSpawnAt = 0;
+  #backoff = new StartBackoff();
   #retryTimer?: NodeJS.Timeout;
-  #broken?: { until: number; message: string };
   #idleTimer?: NodeJS.Timeout;
   #exitWaiters: (() => void)[] = [];
 
@@ -162,9 +150,8 @@ class ProcessPool implements Backend {
       return Promise.reject(new ExecutorClosedError(`Cannot run task ${call.label}: the process pool is closed`));
     }
     if (signal.aborted) return Promise.reject(signal.reason);
-    if (this.#broken && performance.now() < this.#broken.until) {
-      return Promise.reject(new WorkerCrashedError(`${this.#broken.message}; task ${call.label} was not run`));
-    }
+    const broken = this.#backoff.brokenMessage();
+    if (broken) return Promise.reject(new WorkerCrashedError(`${broken}; task ${call.label} was not run`));
     return new Promise((resolve, reject) => {
       const pending = new PendingCall(this.#nextId++, call, this.#keyOf(call.task as Task), signal, resolve, reject, this.#onAbort);
       signal.addEventListener('abort', pending);
@@ -341,8 +328,7 @@ class ProcessPool implements Backend {
     } else if (message[0] === TAG.ready) {
       child.ready = true;
       this.#starting--;
-      this.#failures = 0;
-      this.#broken = undefined;
+      this.#backoff.succeeded();
       if (child.accepting) this.#accepting.push(child);
       this.#drain();
     }
@@ -409,10 +395,10 @@ class ProcessPool implements Backend {
       const live = this.workers();
       const wanted = this.#waiting.length > this.#starting * this.#perChild || live < this.#minWorkers;
       if (!wanted || live >= this.#maxWorkers) return;
-      if (this.#failures > 0) {
+      if (this.#backoff.active) {
         // Backing off: one probe child at a time, not before its time.
         if (this.#starting > 0) return;
-        const wait = this.#nextSpawnAt - performance.now();
+        const wait = this.#backoff.wait();
         if (wait > 0) {
           this.#retryTimer ??= setTimeout(() => {
             this.#retryTimer = undefined;
@@ -490,15 +476,8 @@ class ProcessPool implements Backend {
   }
 
   #startFailed(exit: string): void {
-    this.#failures++;
-    this.#nextSpawnAt = performance.now() + Math.min(BACKOFF_BASE_MS * 2 ** (this.#failures - 1), BACKOFF_MAX_MS);
-    if (this.#failures < MAX_START_FAILURES) return;
-    const message =
-      `Cannot start a child process: ${this.#failures} in a row exited before they were ready (the last: ${exit}). ` +
-      `Check the execArgv ${JSON.stringify(this.#spawnOptions.execArgv)} and env of the process backend`;
-    this.#broken = { until: performance.now() + BROKEN_COOLDOWN_MS, message };
-    // After the cooldown, one more try: a single failure then gives up again.
-    this.#failures = MAX_START_FAILURES - 1;
+    const message = this.#backoff.failed(exit, this.#spawnOptions.execArgv);
+    if (message === undefined) return;
     for (const pending of [...this.#waiting]) {
       this.#detach(pending);
       pending.reject(new WorkerCrashedError(`${message}; task ${pending.call.label} was not run`));

@@ -15,7 +15,7 @@ import { WorkerProcess } from '../test/distributed/workers.js';
 
 const TASKS = new URL('../test/fixtures/distributed-tasks.mjs', import.meta.url);
 const tiny = defineTask<(n: number) => number>(TASKS, 'tiny');
-const spin5 = defineTask<(ms: number) => number>(TASKS, 'spin', { cpuBound: true });
+const spin5 = defineTask<(ms: number) => number>(new URL('../test/fixtures/timing.mjs', import.meta.url), 'spin', { cpuBound: true });
 
 const REPEATS = 3;
 const TINY_JOBS = 2000;

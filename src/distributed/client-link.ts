@@ -71,12 +71,17 @@ export class ClientLink {
     queue.on('error', (error) => on.error(error));
     // Read the event stream from its current end, fixed *before* the first job is
     // added: with BullMQ's default '$' a job finishing before the first XREAD is lost.
+    // Not for ever, though: with Redis away, '0-0' (read the stream from its start) is
+    // merely wasteful, since events of other submitters' jobs are ignored anyway.
     let lastEventId = '0-0';
     try {
-      const last = await redis.xrevrange(`${PREFIX}:${queueName}:events`, '+', '-', 'COUNT', 1);
+      const last = await Promise.race([
+        redis.xrevrange(`${PREFIX}:${queueName}:events`, '+', '-', 'COUNT', 1),
+        new Promise<never>((_, reject) => setTimeout(reject, CLOSE_GRACE_MS).unref()),
+      ]);
       if (last[0]) lastEventId = last[0][0];
     } catch {
-      // Redis is not there yet: every event of the new stream is ours to read.
+      // Redis is not there (yet).
     }
     const events = new bullmq.QueueEvents(queueName, {
       // ioredis' and BullMQ's option types differ only in detail; these come from redisOptions().

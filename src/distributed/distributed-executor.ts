@@ -220,11 +220,12 @@ export class DistributedExecutor extends EventEmitter<ExecutorEvents> implements
         throw new TypeError(`Expected \`retries\` of task ${label} to be an integer from 0 and up, got \`${String(retries)}\``);
       }
       const maxQueue = this.#options.maxQueue ?? Number.POSITIVE_INFINITY;
-      const queued = this.stats().queued;
-      if (queued >= maxQueue) {
-        throw new QueueFullError(
-          `Cannot queue task ${label}: ${queued} tasks are waiting (maxQueue ${maxQueue}) and ${this.stats().running} running`,
-        );
+      // Counting walks every call: only worth it when there is a limit.
+      if (maxQueue !== Number.POSITIVE_INFINITY) {
+        const { queued, running } = this.stats();
+        if (queued >= maxQueue) {
+          throw new QueueFullError(`Cannot queue task ${label}: ${queued} tasks are waiting (maxQueue ${maxQueue}) and ${running} running`);
+        }
       }
       if (this.#lost) {
         throw new ConnectionLostError(

@@ -13,7 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionLostError, createExecutor, WorkerCrashedError, type Executor, type ExecutorOptions } from 'unified-executor';
 import { outcome, started } from '../contract/helpers.js';
 import * as tasks from '../contract/tasks.js';
-import { RedisServer } from './redis.js';
+import { freePort, RedisServer } from './redis.js';
 import { HAVE_REDIS, eventually, slowRecorded } from './setup.js';
 import { WorkerProcess } from './workers.js';
 
@@ -162,6 +162,20 @@ describe.skipIf(!HAVE_REDIS)('the distributed backend when things fail', () => {
         await w.stop('SIGKILL');
         await own.stop();
       }
+    });
+
+    it('rejects callers and still closes when Redis was never there', async () => {
+      const executor = createExecutor({
+        backend: 'distributed',
+        connection: `redis://127.0.0.1:${await freePort()}`,
+        queue: 'nowhere',
+        reconnectTimeout: 500,
+      });
+      const result = (await outcome(executor.run(tasks.double, 1))) as { error: any };
+      expect(result.error).toBeInstanceOf(ConnectionLostError);
+      const closing = Date.now();
+      await executor.close();
+      expect(Date.now() - closing).toBeLessThan(5000);
     });
 
     it('fails a job that Redis forgot in a quick restart, instead of waiting for ever', async () => {

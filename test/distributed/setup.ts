@@ -16,7 +16,7 @@ export const slowRecorded = defineTask<<T>(x: { ms: number; log: string; tag: st
   'slowRecorded',
 );
 export const moduleUrl = defineTask<() => string>(fixture('distributed-tasks.mjs'), 'moduleUrl');
-export const spin = defineTask<(ms: number) => number>(fixture('distributed-tasks.mjs'), 'spin', { cpuBound: true });
+export const spin = defineTask<(ms: number) => number>(fixture('timing.mjs'), 'spin', { cpuBound: true });
 
 /** Jobs BullMQ holds for a queue, by state (what a dashboard would show). */
 export async function jobCounts(url: string, queue: string): Promise<Record<string, number>> {

@@ -26,6 +26,7 @@ const spin = defineTask<(ms: number) => number>(fixture('timing.mjs'), 'spin');
 const exitWith = defineTask<(code: number) => never>(fixture('crash.mjs'), 'exitWith');
 const exhaustHeap = defineTask<(x: unknown) => never>(fixture('memory.mjs'), 'exhaustHeap');
 const returnsFunction = defineTask<(x: unknown) => unknown>(fixture('uncloneable.mjs'), 'returnsFunction');
+const pidAfter = defineTask<(ms: number) => number>(fixture('process-info.mjs'), 'pidAfter');
 const info = defineTask<(name: string) => { pid: number; value?: string; execArgv: string[] }>(fixture('process-info.mjs'), 'info');
 
 let executors: Executor[] = [];
@@ -61,6 +62,19 @@ async function waitUntil(condition: () => boolean, timeoutMs: number, what: stri
     if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting until ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/**
+ * Two children have answered, so both are ready and a new call goes straight
+ * to one (a call that waits for a starting child is only dropped on abort).
+ * Under load one child may take both calls: try again until two answered.
+ */
+async function bothChildrenReady(executor: Executor): Promise<void> {
+  const answered = new Set<number>();
+  for (let i = 0; i < 50 && answered.size < 2; i++) {
+    for (const pid of await Promise.all([executor.run(pidAfter, 50), executor.run(pidAfter, 50)])) answered.add(pid);
+  }
+  expect(answered.size).toBe(2);
 }
 
 /** Pids of the children as the executor reports them. */
@@ -162,8 +176,7 @@ describe('the process backend', () => {
     it('an aborted running task ends its child (SIGTERM) and the pool replaces it; tasks on other children go on', async () => {
       const executor = make({ maxWorkers: 2 });
       const seen = trackChildren(executor);
-      // Two tasks at once start both children; once they answered, both are ready.
-      await Promise.all([executor.run(spin, 100), executor.run(spin, 100)]);
+      await bothChildrenReady(executor);
       expect(seen.spawned).toHaveLength(2);
       const controller = new AbortController();
       const slow = executor.run(spin, 500);
@@ -250,9 +263,11 @@ describe('the process backend', () => {
     it('destroy() ends busy children (a hang, a synchronous loop) and resolves only after they exited', async () => {
       const executor = make({ maxWorkers: 2 });
       const seen = trackChildren(executor);
+      await bothChildrenReady(executor);
       const a = executor.run(hang, null).catch(() => {});
       const b = executor.run(spin, 600_000).catch(() => {});
-      await waitUntil(() => executor.stats().running === 2 && seen.spawned.length === 2, 10_000, 'both running');
+      // Let the spinning child get into its loop.
+      await new Promise((resolve) => setTimeout(resolve, 100));
       await executor.destroy();
       for (const pid of seen.spawned) expect(alive(pid)).toBe(false);
       await Promise.all([a, b]);

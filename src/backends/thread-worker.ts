@@ -10,7 +10,11 @@ import { fileURLToPath } from 'node:url';
 import { TaskNotPortableError } from '../errors.js';
 import { runCall, type CallOutcome } from '../shared/run-call.js';
 import { serializeError } from '../shared/serialize-error.js';
+import { registerTsxIfRequested } from '../shared/thread-loaders.js';
 import { findUncloneable } from './cloneable.js';
+
+// Before the first call: make a TypeScript loader the app runs under work in this thread too.
+await registerTsxIfRequested(process.execArgv);
 
 /** What the parent posts. `noop` answers at once: a call cancelled before it reached a thread. */
 export interface ThreadCallMessage {

@@ -35,8 +35,8 @@ export interface MapOptions {
   concurrency?: number;
   signal?: AbortSignal;
   /**
-   * Items sent to a worker in one message (pool backends; the async backend
-   * runs items one by one). `'auto'` sizes chunks from the input rate. @default 1
+   * Items sent to a worker in one message (on the async backend: run in one
+   * queue slot). `'auto'` grows chunks while they run fast. @default 1
    */
   chunkSize?: number | 'auto';
 }

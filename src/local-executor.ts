@@ -94,7 +94,6 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
     const runner: ChunkRunner<I, O> = {
       label: taskLabel(task),
       concurrency: this.concurrency,
-      batches: this.backend !== 'async',
       check: () => this.#refuse(task),
       runOne: (input, signal) => this.run(task, input, { signal }),
       runChunk: (chunk, signal) => this.runBatch(task, chunk, { signal }),

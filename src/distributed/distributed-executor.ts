@@ -126,7 +126,6 @@ export class DistributedExecutor extends EventEmitter<ExecutorEvents> implements
       label: taskLabel(task),
       concurrency: this.#options.concurrency ?? MAP_CONCURRENCY,
       // A chunk is one job: one Redis round trip for many small inputs.
-      batches: true,
       check: () => this.#refuse(task),
       runOne: (input, signal) => this.#submit(task, input, false, { signal }) as Promise<O>,
       runChunk: (chunk, signal) => this.#submit(task, chunk, true, { signal }) as Promise<O[]>,

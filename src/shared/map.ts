@@ -4,14 +4,13 @@
  * order unless `ordered: false`, and on the first error or abort stops
  * pulling, cancels what it started and throws.
  */
+import { setMaxListeners } from 'node:events';
 import type { MapOptions } from '../executor.js';
 
 export interface ChunkRunner<I, O> {
   label: string;
   /** The default window: calls the backend keeps in flight. */
   concurrency: number;
-  /** Whether the backend can take several inputs in one call. */
-  batches: boolean;
   /** An error if the task cannot be submitted at all (closed executor, not portable). */
   check(): Error | undefined;
   runOne(input: I, signal: AbortSignal): Promise<O>;
@@ -54,6 +53,9 @@ export async function* mapTasks<I, O>(
   if (refused) throw refused;
 
   const controller = new AbortController();
+  // Every task in flight listens on this one signal: up to `window` listeners
+  // is expected, not a leak (Node warns past 10 by default).
+  setMaxListeners(0, controller.signal);
   const userSignal = options.signal;
   const onAbort = () => controller.abort(userSignal!.reason);
   if (userSignal?.aborted) throw userSignal.reason;
@@ -65,8 +67,7 @@ export async function* mapTasks<I, O>(
       : (inputs as Iterable<I>)[Symbol.iterator]();
   let exhausted = false;
   let chunkSize = requested === 'auto' ? AUTO_MIN : requested;
-  if (!runner.batches) chunkSize = 1;
-  const adaptive = requested === 'auto' && runner.batches;
+  const adaptive = requested === 'auto';
 
   const inFlight: InFlight<O>[] = [];
   let pulled = 0; // items pulled and not yet yielded

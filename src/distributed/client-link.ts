@@ -8,7 +8,8 @@
  */
 import type { ConnectionOptions, Job, Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { ConnectionWatch, redisOptions } from './connection.js';
+import { ConnectionLostError } from '../errors.js';
+import { ConnectionWatch, describeConnection, redisOptions } from './connection.js';
 import { loadDrivers } from './load-drivers.js';
 import { cancelChannel, PREFIX, type JobData, type JobResult } from './protocol.js';
 
@@ -56,10 +57,30 @@ export class ClientLink {
     this.#queueName = queueName;
   }
 
-  static async open(connection: unknown, queueName: string, reconnectTimeout: number, on: LinkListener): Promise<ClientLink> {
+  /**
+   * Resolves once Redis answers; rejects with ConnectionLostError when it does
+   * not within `reconnectTimeout`, or with `signal.reason` when the executor
+   * closes meanwhile.
+   */
+  static async open(
+    connection: unknown,
+    queueName: string,
+    reconnectTimeout: number,
+    on: LinkListener,
+    signal: AbortSignal,
+  ): Promise<ClientLink> {
     const { bullmq, Redis } = await loadDrivers();
     const redis = new Redis(redisOptions(connection));
     redis.on('error', () => undefined); // reported through the watch; an unhandled 'error' would crash the process
+    // BullMQ objects are created only once Redis has answered: their close() waits
+    // for a connection that was ready once, so with a Redis that never came it
+    // would hang and leave ioredis reconnecting for ever (BullMQ 6.7).
+    try {
+      await firstReady(redis, reconnectTimeout, signal, connection);
+    } catch (error) {
+      redis.disconnect();
+      throw error;
+    }
     let wasDown = false;
     redis.on('close', () => (wasDown = true));
     redis.on('ready', () => {
@@ -168,4 +189,26 @@ async function withGrace(closing: Promise<unknown>, force: () => unknown): Promi
   clearTimeout(timer);
   // Forcing is not awaited either: after a Redis restart BullMQ's disconnect() can wait for ever.
   if (outcome === 'late') void Promise.resolve().then(force).catch(() => undefined);
+}
+
+function firstReady(redis: Redis, timeout: number, signal: AbortSignal, connection: unknown): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const settle = (error?: unknown) => {
+      clearTimeout(timer);
+      redis.off('ready', onReady);
+      signal.removeEventListener('abort', onAbort);
+      if (error === undefined) resolve();
+      else reject(error);
+    };
+    const onReady = () => settle();
+    const onAbort = () => settle(signal.reason);
+    const timer = setTimeout(
+      () => settle(new ConnectionLostError(`Redis at ${describeConnection(connection)} did not answer within ${timeout} ms`)),
+      timeout,
+    );
+    redis.once('ready', onReady);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
 }

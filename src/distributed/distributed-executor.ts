@@ -72,6 +72,8 @@ export class DistributedExecutor extends EventEmitter<ExecutorEvents> implements
   /** Job ids are unique across submitters: this executor's id plus a counter. */
   #clientId = randomUUID();
   #link?: Promise<ClientLink>;
+  /** Aborts a link still waiting for Redis to answer, when the executor closes. */
+  #opening = new AbortController();
   /** Redis has been unreachable for longer than `reconnectTimeout`: runs fail fast until it answers. */
   #lost = false;
   /** Removals and cancel messages still on their way; close waits for them (briefly). */
@@ -296,8 +298,8 @@ export class DistributedExecutor extends EventEmitter<ExecutorEvents> implements
         reconnected: () => void this.#onReconnected(),
         error: () => undefined, // connection errors surface through `lost`; a task's through its promise
       };
-      this.#link = ClientLink.open(this.#options.connection, this.#queueName, this.#reconnectTimeout, listener);
-      // A link that cannot even open (bullmq missing) fails this run and is retried by the next.
+      this.#link = ClientLink.open(this.#options.connection, this.#queueName, this.#reconnectTimeout, listener, this.#opening.signal);
+      // A link that cannot open (bullmq missing, Redis silent) fails these runs; the next run tries again.
       this.#link.catch(() => (this.#link = undefined));
     }
     return this.#link;
@@ -451,6 +453,7 @@ export class DistributedExecutor extends EventEmitter<ExecutorEvents> implements
   }
 
   async #closeLink(): Promise<void> {
+    this.#opening.abort(new ExecutorClosedError('The executor closed before Redis answered'));
     const link = this.#link;
     this.#link = undefined;
     this.#workers = 0;

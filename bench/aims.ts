@@ -1,0 +1,70 @@
+/** The issue's aims, checked against this run's medians. */
+import type { BenchConfig } from './config.js';
+import { medianOf, type Row } from './results.js';
+import type { RegretRow } from './regret.js';
+
+export interface Aim {
+  aim: string;
+  /** Measured value as a ratio against the target's yardstick. */
+  measured: number;
+  target: number;
+  /** true when higher is better (measured >= target). */
+  atLeast: boolean;
+  met: boolean;
+  detail: string;
+}
+
+function aim(text: string, measured: number, target: number, atLeast: boolean, detail: string): Aim {
+  return { aim: text, measured, target, atLeast, met: atLeast ? measured >= target : measured <= target, detail };
+}
+
+const fmt = (n: number | undefined) => (n === undefined ? 'n/a' : Math.round(n).toLocaleString('en-US'));
+
+export function checkAims(rows: Row[], regret: RegretRow[], _config: BenchConfig): Aim[] {
+  const tiny = (name: string) => medianOf(rows, { workload: 'tiny', name, metric: 'tasks/s' });
+  const fastestPeer = (family: string) =>
+    rows
+      .filter((r) => r.workload === 'tiny' && r.family === family && !r.ours)
+      .reduce<Row | undefined>((a, b) => (a && a.summary.median >= b.summary.median ? a : b), undefined);
+  const aims: Aim[] = [];
+
+  const threadPeer = fastestPeer('thread')!;
+  const oursThread = tiny('ours thread')!;
+  aims.push(aim('thread backend >= fastest thread-pool peer on tiny tasks', oursThread / threadPeer.summary.median, 1, true,
+    `ours ${fmt(oursThread)}/s vs ${threadPeer.name} ${fmt(threadPeer.summary.median)}/s`));
+
+  const processPeer = fastestPeer('process')!;
+  const oursProcess = tiny('ours process')!;
+  aims.push(aim('process backend >= fastest process-pool peer on tiny tasks', oursProcess / processPeer.summary.median, 1, true,
+    `ours ${fmt(oursProcess)}/s vs ${processPeer.name} ${fmt(processPeer.summary.median)}/s`));
+  const wp = tiny('workerpool process')!;
+  aims.push(aim('process backend >= 3x workerpool process', oursProcess / wp, 3, true, `ours ${fmt(oursProcess)}/s vs ${fmt(wp)}/s`));
+
+  const pq = rows.find((r) => r.workload === 'tiny' && r.name.startsWith('p-queue'))!.summary.median;
+  const oursAsync = tiny('ours async')!;
+  aims.push(aim('async backend >= 0.9x raw p-queue', oursAsync / pq, 0.9, true, `ours ${fmt(oursAsync)}/s vs p-queue ${fmt(pq)}/s`));
+
+  for (const family of ['thread', 'process'] as const) {
+    const eff = medianOf(rows, { workload: 'cpu', name: `ours ${family}`, metric: 'efficiency' })!;
+    aims.push(aim(`parallel efficiency >= 0.97 on 2 cores, ${family} backend`, eff, 0.97, true, `${eff.toFixed(3)}`));
+  }
+
+  for (const family of ['thread', 'process'] as const) {
+    const map = medianOf(rows, { workload: 'map', name: `ours ${family}`, metric: 'tasks/s' })!;
+    const run = tiny(`ours ${family}`)!;
+    aims.push(aim(`map chunkSize 'auto' >= 5x per-item run, ${family}`, map / run, 5, true, `${fmt(map)}/s vs ${fmt(run)}/s`));
+  }
+
+  const startup = (name: string) => medianOf(rows, { workload: 'startup', name, metric: 'ms' })!;
+  for (const [ours, raw] of [['ours thread', 'piscina, all at once'], ['ours process', 'fork pool (floor)']] as const) {
+    const a = startup(ours);
+    const b = startup(raw);
+    aims.push(aim(`start-up to first result <= 1.1x ${raw === 'fork pool (floor)' ? 'a raw fork pool' : 'raw piscina'}`, a / b, 1.1, false,
+      `${a.toFixed(0)} ms vs ${b.toFixed(0)} ms`));
+  }
+
+  const worst = regret.reduce((a, b) => (b.regret > a.regret ? b : a));
+  aims.push(aim('regret of the default policy <= 1.25 on every class', worst.regret, 1.25, false,
+    `worst: ${worst.workload} (${worst.rule} -> ${worst.pick}; fastest ${worst.fastest})`));
+  return aims;
+}

@@ -1,0 +1,69 @@
+/**
+ * The benchmark suite (issue 6): every backend beside its raw engine and its
+ * peers, the guide's I/O classes, map with automatic chunks, start-up and
+ * memory, and the policy's regret. Markdown to stdout; JSON and an SVG chart
+ * to bench/results/.
+ *
+ *   npm run bench               full run (about 7 minutes on 2 cores)
+ *   npm run bench -- --quick    every contender once, small sizes (under a minute)
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { checkAims } from './aims.js';
+import { benchConfig } from './config.js';
+import { progress } from './harness.js';
+import { svgChart } from './output/chart.js';
+import { markdownReport, type RunInfo } from './output/markdown.js';
+import { policyRegret } from './regret.js';
+import type { Row } from './results.js';
+import { ioWorkloads } from './workloads/io.js';
+import { poolFamily } from './workloads/pools.js';
+import { childPids, childrenGone } from './workloads/proc.js';
+import { startupWorkload } from './workloads/startup.js';
+
+const quick = process.argv.includes('--quick');
+const config = benchConfig(quick);
+const resultsDir = new URL('./results/', import.meta.url);
+
+async function main(): Promise<void> {
+  const loadBefore = loadavg();
+  const began = performance.now();
+  const rows: Row[] = [];
+  for (const family of ['async', 'thread', 'process'] as const) rows.push(...(await poolFamily(family, config)));
+  rows.push(...(await ioWorkloads(config)));
+  rows.push(...(await startupWorkload(config)));
+
+  const leftover = await childrenGone();
+  if (leftover.length > 0) throw new Error(`Child processes left running after every pool closed: ${leftover.join(', ')}`);
+
+  const regret = await policyRegret(rows, config);
+  const aims = checkAims(rows, regret, config);
+  const info: RunInfo = {
+    date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+    node: process.versions.node,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model.trim() ?? 'unknown CPU',
+    loadBefore,
+    loadAfter: loadavg(),
+    durationS: (performance.now() - began) / 1000,
+  };
+  const report = markdownReport(rows, regret, aims, config, info);
+  process.stdout.write(report);
+
+  // Quick runs never overwrite the committed results of a full run.
+  const stem = quick ? 'quick' : 'latest';
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(new URL(`${stem}.json`, resultsDir), JSON.stringify({ info, config, rows, regret, aims }, null, 2) + '\n');
+  writeFileSync(new URL(`${stem}.md`, resultsDir), report);
+  const subtitle = `${info.date}, Node ${info.node}, ${info.cpus} cores, load ${info.loadBefore[0]!.toFixed(2)} before; ${config.quick ? 'quick mode' : `median of ${config.repeats}`}; blue: ours`;
+  writeFileSync(new URL(`${stem}.svg`, resultsDir), svgChart(rows, regret, subtitle));
+  progress(`wrote bench/results/${stem}.{json,md,svg}`);
+}
+
+try {
+  await main();
+} finally {
+  // Belt and braces: name any child still alive (none should be).
+  const alive = childPids();
+  if (alive.length > 0) progress(`warning: children still alive: ${alive.join(', ')}`);
+}

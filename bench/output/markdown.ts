@@ -1,0 +1,101 @@
+/** The report as Markdown tables (stdout, and the docs copy the full run's). */
+import type { Aim } from '../aims.js';
+import type { BenchConfig } from '../config.js';
+import type { RegretRow } from '../regret.js';
+import type { Row } from '../results.js';
+import type { Summary } from '../stats.js';
+
+export interface RunInfo {
+  date: string;
+  node: string;
+  cpus: number;
+  cpuModel: string;
+  /** 1, 5, 15-minute load averages just before the run. */
+  loadBefore: number[];
+  loadAfter: number[];
+  durationS: number;
+}
+
+const num = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const spread = (s: Summary, digits = 0) => (s.samples.length < 2 ? '' : `${num(s.min, digits)}–${num(s.max, digits)}`);
+const name = (r: Row) => (r.ours ? `**${r.name}**` : r.name);
+
+function table(head: string[], align: string[], body: string[][]): string {
+  return [`| ${head.join(' | ')} |`, `|${align.join('|')}|`, ...body.map((cells) => `| ${cells.join(' | ')} |`)].join('\n');
+}
+
+export function markdownReport(rows: Row[], regret: RegretRow[], aims: Aim[], config: BenchConfig, info: RunInfo): string {
+  const out: string[] = [];
+  const of = (workload: Row['workload'], metric: Row['metric']) => rows.filter((r) => r.workload === workload && r.metric === metric);
+  out.push(
+    `Run ${info.date}${config.quick ? ' (quick mode: rough numbers)' : ''}: Node ${info.node}, ${info.cpus} × ${info.cpuModel}; ` +
+      `load average before ${info.loadBefore.map((l) => l.toFixed(2)).join(' / ')}, after ${info.loadAfter.map((l) => l.toFixed(2)).join(' / ')} ` +
+      `(1/5/15 min); ${config.repeats} interleaved repeat(s) after a warm-up, medians with min–max; pools of ${config.workers}; ${num(info.durationS)} s in all.`,
+  );
+
+  out.push(`\n### 1. Tiny tasks (input → input), ${num(config.tiny)} per repeat\n`);
+  out.push(
+    table(['backend', 'contender', 'tasks/s', 'µs/task', 'tasks/s min–max'], ['---', '---', '---:', '---:', '---:'],
+      of('tiny', 'tasks/s').map((r) => [r.family, name(r), num(r.summary.median), num(1e6 / r.summary.median, 1), spread(r.summary)])),
+  );
+
+  out.push(`\n### 2. CPU-bound: ${config.cpuTasks} tasks of ~${config.cpuMs} ms, parallel efficiency = serial / (workers × parallel)\n`);
+  const cpuMs = of('cpu', 'ms');
+  out.push(
+    table(['backend', 'contender', 'ms', 'efficiency', 'efficiency min–max'], ['---', '---', '---:', '---:', '---:'],
+      of('cpu', 'efficiency').map((r) => {
+        const ms = cpuMs.find((m) => m.name === r.name)!;
+        return [r.family, name(r), num(ms.summary.median), num(r.summary.median, 3), spread(r.summary, 3)];
+      })),
+  );
+
+  out.push('\n### 3. The guide\'s I/O classes on our three backends (ms, median and min–max)\n');
+  out.push(
+    table(['class', ...['async', 'thread', 'process']], ['---', '---:', '---:', '---:'],
+      config.io.map((io) => [
+        `${io.id}: ${num(io.tasks)} × ${io.task === 'sleep' ? 'timer' : 'blocking wait'} ${io.waitMs} ms at ${io.inFlight} in flight`,
+        ...(['async', 'thread', 'process'] as const).map((b) => {
+          const r = rows.find((x) => x.workload === 'io' && x.case === io.id && x.family === b)!;
+          return `${num(r.summary.median)} (${spread(r.summary) || '—'})`;
+        }),
+      ])),
+  );
+
+  out.push(`\n### 4. \`map\` with \`chunkSize: 'auto'\` vs one \`run\` per item (tiny tasks)\n`);
+  out.push(
+    table(['backend', 'run tasks/s', "map 'auto' tasks/s", 'map ÷ run'], ['---', '---:', '---:', '---:'],
+      of('map', 'tasks/s').map((m) => {
+        const run = rows.find((r) => r.workload === 'tiny' && r.name === m.name)!;
+        return [m.family, num(run.summary.median), num(m.summary.median), `${num(m.summary.median / run.summary.median, 1)}×`];
+      })),
+  );
+
+  out.push(`\n### 5. Start-up to first result and resident memory of a warm pool of ${config.workers}\n`);
+  const mb = of('startup', 'MB');
+  out.push(
+    table(['backend', 'contender', 'first result ms', 'ms min–max', 'memory MB'], ['---', '---', '---:', '---:', '---:'],
+      of('startup', 'ms').map((r) => [r.family, name(r), num(r.summary.median), spread(r.summary), num(mb.find((m) => m.name === r.name)!.summary.median, 1)])),
+  );
+
+  out.push('\n### Policy regret: time(auto\'s pick) ÷ time(fastest backend), ms medians\n');
+  out.push(
+    table(['workload', 'declared traits', 'auto picks (rule)', 'async', 'thread', 'process', 'regret'], ['---', '---', '---', '---:', '---:', '---:', '---:'],
+      regret.map((r) => [
+        r.workload,
+        `\`${JSON.stringify(r.traits)}\``,
+        `${r.pick} (${r.rule})`,
+        ...(['async', 'thread', 'process'] as const).map((b) => {
+          const t = r.times[b];
+          return t === undefined ? '—' : b === r.fastest ? `**${num(t)}**` : num(t);
+        }),
+        num(r.regret, 2),
+      ])),
+  );
+
+  out.push('\n### Aims\n');
+  out.push(
+    table(['aim', 'measured', 'target', 'met?', 'detail'], ['---', '---:', '---:', '---', '---'],
+      aims.map((a) => [a.aim, num(a.measured, 2), `${a.atLeast ? '≥' : '≤'} ${a.target}`, a.met ? 'met' : 'missed', a.detail])),
+  );
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,19 @@
+// The bench's task module for our backends, piscina and tinypool: the tiny and
+// CPU tasks are the process benchmark's (one copy of the code), plus the two
+// waits of the guide's I/O classes.
+export { default, spin } from '../process/tasks.mjs';
+
+/** Non-blocking I/O stand-in: awaits a timer of `ms`. */
+export function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms, ms));
+}
+
+// One 4-byte cell nobody ever notifies: Atomics.wait on it sleeps the whole
+// thread for the timeout, like a synchronous read would.
+const cell = new Int32Array(new SharedArrayBuffer(4));
+
+/** Blocking I/O stand-in ("sync I/O" in the guide): the calling thread sleeps `ms`, its event loop too. */
+export function block(ms) {
+  Atomics.wait(cell, 0, 0, ms);
+  return ms;
+}

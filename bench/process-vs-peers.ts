@@ -13,11 +13,11 @@
  *
  *   npx tsup && node --import tsx bench/process-vs-peers.ts
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import Tinypool from 'tinypool';
 import workerpool from 'workerpool';
 import { createExecutor, defineTask, type Executor } from 'unified-executor';
+import { ForkPool } from './peers/fork-pool.js';
 // @ts-expect-error: a plain .mjs fixture without types
 import echoLocal, { spin as spinLocal } from './process/tasks.mjs';
 
@@ -36,44 +36,6 @@ interface Contender {
   close(): Promise<void>;
 }
 
-/** The floor: N children, requests by id, round robin, no window. */
-class ForkPool {
-  #children: ChildProcess[] = [];
-  #pending = new Map<number, (value: unknown) => void>();
-  #next = 0;
-
-  constructor(size: number) {
-    for (let i = 0; i < size; i++) {
-      const child = fork(fileURLToPath(new URL('./process/fork-child.mjs', import.meta.url)), [], {
-        serialization: 'advanced',
-        execArgv: [],
-      });
-      child.on('message', ([id, value]: [number, unknown]) => {
-        const resolve = this.#pending.get(id)!;
-        this.#pending.delete(id);
-        resolve(value);
-      });
-      this.#children.push(child);
-    }
-  }
-
-  run(task: TaskName, input: number): Promise<unknown> {
-    const id = this.#next++;
-    return new Promise((resolve) => {
-      this.#pending.set(id, resolve);
-      this.#children[id % this.#children.length]!.send([id, task, input]);
-    });
-  }
-
-  async close(): Promise<void> {
-    await Promise.all(
-      this.#children.map((child) => new Promise((resolve) => {
-        child.once('exit', resolve);
-        child.disconnect();
-      })),
-    );
-  }
-}
 
 const oursTasks = { echo: defineTask<(n: number) => number>(tasksUrl), spin: defineTask<(n: number) => number>(tasksUrl, 'spin') };
 

@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { FixedThreadPool } from 'poolifier';
 import { createExecutor, defineTask } from 'unified-executor';
+import { feed } from './harness.js';
 
 const THREADS = 2;
 const TASKS = 50_000;
@@ -68,7 +69,7 @@ function piscina(windowed: boolean): Contender {
   const pool = new Piscina({ filename: fileURLToPath(echoFile), minThreads: THREADS, maxThreads: THREADS });
   return {
     name: windowed ? `piscina, window ${WINDOW}` : 'piscina, all at once',
-    batch: (count) => (windowed ? inWindow(count, WINDOW, (i) => pool.run(i)) : allAtOnce(count, (i) => pool.run(i))),
+    batch: (count) => (feed(count, (i) => pool.run(i), windowed ? WINDOW : undefined)),
     close: () => pool.close(),
   };
 }
@@ -77,32 +78,9 @@ function poolifier(): Contender {
   const pool = new FixedThreadPool<number, number>(THREADS, fileURLToPath(new URL('./thread/poolifier-echo.mjs', import.meta.url)));
   return {
     name: 'poolifier FixedThreadPool',
-    batch: (count) => allAtOnce(count, (i) => pool.execute(i)),
+    batch: (count) => feed(count, (i) => pool.execute(i)),
     close: () => pool.destroy(),
   };
-}
-
-async function allAtOnce(count: number, run: (i: number) => Promise<unknown>): Promise<void> {
-  const runs = new Array<Promise<unknown>>(count);
-  for (let i = 0; i < count; i++) runs[i] = run(i);
-  await Promise.all(runs);
-}
-
-/** Keeps `window` calls in flight, starting the next as each one settles. */
-function inWindow(count: number, window: number, run: (i: number) => Promise<unknown>): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let started = 0;
-    let done = 0;
-    const next = (): void => {
-      if (done === count) return resolve();
-      if (started === count) return;
-      run(started++).then(() => {
-        done++;
-        next();
-      }, reject);
-    };
-    for (let i = 0; i < Math.min(window, count); i++) next();
-  });
 }
 
 function median(values: number[]): number {

@@ -127,6 +127,9 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
       this.#state = 'closing';
       this.#closing = this.onIdle().then(async () => {
         this.#state = 'closed';
+        // destroy() came first: it releases the workers; a close() on top
+        // would race it inside the backend (piscina resurrects a thread).
+        if (this.#destroying) return this.#destroying;
         await this.#backend.close();
       });
     }

@@ -50,6 +50,7 @@ class ThreadBackend implements Backend {
   readonly concurrency: number;
   #pool: Piscina<ThreadCallMessage, CallOutcome>;
   #roster: ThreadRoster;
+  #destroying?: Promise<void>;
 
   constructor(context: BackendContext) {
     const { options } = context;
@@ -153,13 +154,26 @@ class ThreadBackend implements Backend {
   }
 
   async close(): Promise<void> {
+    // Never piscina's close() after its destroy(): close ends in a second
+    // destroy that resets piscina's `destroying` flag while the first still
+    // waits for exits; an exit then looks like a crash, and piscina spawns a
+    // replacement (minThreads) that nobody ends. Found by the property suite.
+    if (this.#destroying) return this.#destroying;
+    // A thread we are ending (its call was aborted or timed out) still holds
+    // that call in piscina until it exits, and piscina's close() would wait for
+    // the call's "done" signal, which an exit never sends: close() then hung
+    // for closeTimeout (30 s). Let those threads go first. Found by the property suite.
+    await this.#roster.endedExited();
     await this.#pool.close();
     await this.#roster.allExited();
   }
 
-  async destroy(): Promise<void> {
-    await this.#pool.destroy();
-    await this.#roster.allExited();
+  destroy(): Promise<void> {
+    this.#destroying ??= (async () => {
+      await this.#pool.destroy();
+      await this.#roster.allExited();
+    })();
+    return this.#destroying;
   }
 
   /** What piscina's own rejection means: our worker entry never throws, so it is never the task's error. */

@@ -10,6 +10,10 @@ const fixture = (file: string) => new URL(`../fixtures/${file}`, import.meta.url
 
 export const tasks = {
   square: defineTask<(x: { n: number; ms?: number }) => Promise<number>>(fixture('reliability.mjs'), 'square'),
+  squareWhere: defineTask<(x: { n: number; ms?: number }) => Promise<{ value: number; pid: number; threadId: number }>>(
+    fixture('reliability.mjs'),
+    'squareWhere',
+  ),
   tiny: defineTask<(n: number) => number>(fixture('reliability.mjs'), 'tiny'),
   exitAfter: defineTask<(x: { ms: number; code: number }) => Promise<never>>(fixture('reliability.mjs'), 'exitAfter'),
   where: defineTask<() => { pid: number; threadId: number }>(fixture('reliability.mjs'), 'where'),

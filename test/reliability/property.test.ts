@@ -14,7 +14,7 @@ import { play, scenario } from './sequences.js';
 // workers (and replace killed ones), so they get fewer runs than async.
 // RELIABILITY_SCALE=10 runs ten times as many when hunting for bugs.
 const SCALE = Number(process.env.RELIABILITY_SCALE ?? 1);
-const RUNS = { async: 40 * SCALE, thread: 12 * SCALE, process: 10 * SCALE } as const;
+const RUNS = { async: 100 * SCALE, thread: 40 * SCALE, process: 40 * SCALE } as const;
 
 describe.each(backendsUnderTest)('random sequences on the $name backend', ({ name }) => {
   it('keep every invariant', { timeout: 120_000 * SCALE }, async () => {
@@ -23,7 +23,7 @@ describe.each(backendsUnderTest)('random sequences on the $name backend', ({ nam
         const problems = await play(name, s);
         expect(problems).toEqual([]);
       }),
-      { numRuns: RUNS[name], interruptAfterTimeMs: 60_000 * SCALE },
+      { numRuns: RUNS[name], interruptAfterTimeLimit: 60_000 * SCALE },
     );
   });
 });

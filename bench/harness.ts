@@ -72,3 +72,22 @@ export async function timed(fn: () => Promise<unknown>): Promise<number> {
 export function progress(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
 }
+
+/**
+ * How long a pool may take to close. poolifier's `destroy()` sometimes never
+ * settles here (its threads gone or not); with nothing else pending Node would
+ * then exit mid-run (code 13, unsettled top-level await) without a word.
+ */
+const CLOSE_DEADLINE_MS = 10_000;
+
+/** Closes every pool; one that does not close in time is named on stderr and left to the process exit. */
+export async function closeAll(pools: readonly { name: string; close(): Promise<void> }[]): Promise<void> {
+  await Promise.all(
+    pools.map(async (pool) => {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => (timer = setTimeout(resolve, CLOSE_DEADLINE_MS, 'late')));
+      const outcome = await Promise.race([pool.close().then(() => 'closed' as const), late]).finally(() => clearTimeout(timer));
+      if (outcome === 'late') progress(`warning: ${pool.name} did not close within ${CLOSE_DEADLINE_MS / 1000} s`);
+    }),
+  );
+}

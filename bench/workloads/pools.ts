@@ -5,7 +5,7 @@
  */
 import type { BenchConfig } from '../config.js';
 import { contenderSpecs, tasks, type Contender, type Family } from '../comparators.js';
-import { feed, interleaved, progress, timed, withDeadline } from '../harness.js';
+import { closeAll, feed, interleaved, progress, timed, withDeadline } from '../harness.js';
 import { row, type Row } from '../results.js';
 // @ts-expect-error: a plain .mjs task module without types
 import { spin } from '../tasks/work.mjs';
@@ -75,7 +75,7 @@ export async function poolFamily(family: Family, config: BenchConfig): Promise<R
       rows.push(row({ workload: 'cpu', case: '', family, name, ours, metric: 'efficiency' }, times.map((t) => serialMedian / (lanes * t))));
     }
   } finally {
-    await Promise.all(contenders.map((c) => c.close()));
+    await closeAll(contenders);
   }
   return rows;
 }

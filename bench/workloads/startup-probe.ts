@@ -8,7 +8,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { contenderSpecs } from '../comparators.js';
-import { feed } from '../harness.js';
+import { closeAll, feed } from '../harness.js';
 import { childPids, childrenGone, rssOfPid } from './proc.js';
 
 // A full GC before each reading, so the figure is live memory, not garbage.
@@ -40,7 +40,7 @@ try {
   const memoryMb = (process.memoryUsage().rss - baseline + children) / 2 ** 20;
   process.stdout.write(JSON.stringify({ startupMs, memoryMb }) + '\n');
 } finally {
-  await contender.close();
+  await closeAll([contender]);
   const left = await childrenGone();
   if (left.length > 0) process.stderr.write(`startup-probe ${name}: children still alive after close: ${left.join(', ')}\n`);
 }

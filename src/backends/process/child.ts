@@ -45,6 +45,13 @@ process.on('message', (message: ParentMessage) => {
 
 // The parent is gone or released us: nothing can reach us any more.
 process.on('disconnect', () => process.exit(0));
+// A send racing the parent's exit fails later with EPIPE on `process`; with no
+// listener that is an uncaught exception and a stack trace on the parent's
+// stderr. The parent is gone, so leave quietly, as on 'disconnect'.
+process.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE' || error.code === 'ERR_IPC_CHANNEL_CLOSED') process.exit(0);
+  throw error;
+});
 watchParent();
 // The parent may have let go while we were starting (destroy() right after a spawn).
 if (process.connected) send([TAG.ready]);

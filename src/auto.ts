@@ -13,6 +13,7 @@ import { LocalExecutor } from './local-executor.js';
 import type { ExecutorOptions } from './options.js';
 import { selectBackend, type Decision, type LocalBackend, type TaskTraits } from './policy.js';
 import { sizeBackend, sizedOptions } from './sizing.js';
+import { checkTimerOptions } from './shared/run-options.js';
 import { LatencyWindow, sumStats } from './shared/stats.js';
 import { isTask, taskLabel, type Task, type TaskFunction } from './task.js';
 
@@ -28,6 +29,8 @@ export class AutoExecutor extends EventEmitter<ExecutorEvents> implements Execut
 
   constructor(options: ExecutorOptions) {
     super();
+    // Backends are created lazily: check now, so a bad option fails createExecutor, not the first run.
+    checkTimerOptions(options);
     this.#options = options;
   }
 

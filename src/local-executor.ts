@@ -15,12 +15,13 @@ import PQueue from 'p-queue';
 import type { Backend, BackendContext, BackendFactory, TaskCall } from './backends/backend.js';
 import { ExecutorClosedError, QueueFullError, TaskTimeoutError } from './errors.js';
 import type { Executor, ExecutorEvents, ExecutorStats, MapOptions, RunOptions } from './executor.js';
-import { validateTimeout, type ExecutorOptions } from './options.js';
+import type { ExecutorOptions } from './options.js';
 import type { Decision, TaskTraits } from './policy.js';
 import { mapTasks, type ChunkRunner } from './shared/map.js';
+import { checkTimerOptions, runOptionsProblem } from './shared/run-options.js';
 import { LatencyWindow } from './shared/stats.js';
 import { TaskSignal } from './shared/task-signal.js';
-import { taskLabel, type Task, type TaskFunction } from './task.js';
+import { isTask, taskLabel, type Task, type TaskFunction } from './task.js';
 
 interface Live {
   signal: TaskSignal;
@@ -60,6 +61,7 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
 
   constructor(init: LocalExecutorInit) {
     super();
+    checkTimerOptions(init.options);
     this.#options = init.options;
     this.#decision = init.decision;
     const context: BackendContext = { options: init.options, traits: init.traits, events: this };
@@ -78,7 +80,8 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
   }
 
   run<I, O>(task: Task<I, O> | TaskFunction<I, O>, input: NoInfer<I>, options: RunOptions = {}): Promise<O> {
-    return this.#submit(task, { task, input, batch: false, transfer: options.transfer, label: taskLabel(task) }, options) as Promise<O>;
+    // `options?.`: a null is reported by #submit as a bad argument, not a crash here.
+    return this.#submit(task, { task, input, batch: false, transfer: options?.transfer, label: taskLabel(task) }, options) as Promise<O>;
   }
 
   /** One call for several inputs (map's chunks); resolves with their results in order. */
@@ -160,6 +163,10 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
 
   /** Why `task` cannot be submitted now, as an error to reject with; undefined if it can. */
   #refuse(task: Task | TaskFunction): Error | undefined {
+    if (!isTask(task) && typeof task !== 'function') {
+      const got = `\`${String(task)}\` (${task === null ? 'null' : typeof task})`;
+      return new TypeError(`Expected a task from defineTask(module, exportName) or a function, got ${got}`);
+    }
     if (this.#state !== 'open') {
       return new ExecutorClosedError(`Cannot run task ${taskLabel(task)}: the executor is ${this.#destroying ? 'destroyed' : 'closed'}`);
     }
@@ -174,12 +181,11 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
   #submit(task: Task | TaskFunction, call: TaskCall, options: RunOptions): Promise<unknown> {
     const refused = this.#refuse(task);
     if (refused) return Promise.reject(refused);
-    const timeout = options.timeout ?? this.#options.taskTimeout;
-    try {
-      validateTimeout(options.timeout, `task ${call.label}`);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    const bad = runOptionsProblem(options, call.label);
+    if (bad) return Promise.reject(bad);
+    // Infinity: no timer at all (setTimeout would clamp it to 1 ms).
+    const limit = options.timeout ?? this.#options.taskTimeout;
+    const timeout = limit === Number.POSITIVE_INFINITY ? undefined : limit;
     const maxQueue = this.#options.maxQueue ?? Number.POSITIVE_INFINITY;
     if (this.#queue.size >= maxQueue) {
       return Promise.reject(

@@ -6,6 +6,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { MapOptions } from '../executor.js';
+import { mapInputProblem } from './run-options.js';
 
 export interface ChunkRunner<I, O> {
   label: string;
@@ -40,6 +41,8 @@ export async function* mapTasks<I, O>(
   inputs: Iterable<I> | AsyncIterable<I>,
   options: MapOptions,
 ): AsyncGenerator<O, void, undefined> {
+  const bad = mapInputProblem(inputs, options, runner.label);
+  if (bad) throw bad;
   const ordered = options.ordered ?? true;
   const window = options.concurrency ?? runner.concurrency;
   if (!Number.isInteger(window) || window < 1) {

@@ -1,0 +1,53 @@
+/**
+ * Bad executor options, beyond test/options.test.ts: every option with a
+ * wrong type or range is refused at creation with a TypeError/RangeError
+ * that names it, never a silent default. Timer options also stop at Node's
+ * longest timer: a larger delay would fire after 1 ms (TimeoutOverflowWarning).
+ */
+import { describe, expect, it } from 'vitest';
+import { createExecutor } from 'unified-executor';
+
+describe('createExecutor refuses every bad option, naming it', () => {
+  it.each([
+    ['options not an object', null, TypeError, /executor options to be an object/],
+    ['options a string', 'fast', TypeError, /executor options to be an object/],
+    ['backend of another case', { backend: 'Thread' }, TypeError, /`backend`.*`Thread`/],
+    ['backend not a string', { backend: 3 }, TypeError, /`backend`/],
+    ['maxWorkers Infinity', { maxWorkers: Infinity }, RangeError, /`maxWorkers`.*Infinity/],
+    ['maxWorkers NaN', { maxWorkers: NaN }, RangeError, /`maxWorkers`/],
+    ['maxWorkers a string', { maxWorkers: '2' }, TypeError, /`maxWorkers`/],
+    ['minWorkers a fraction', { minWorkers: 1.5 }, RangeError, /`minWorkers`/],
+    ['concurrentTasksPerWorker 0', { concurrentTasksPerWorker: 0 }, RangeError, /`concurrentTasksPerWorker`/],
+    ['concurrentTasksPerWorker a string', { concurrentTasksPerWorker: '2' }, TypeError, /`concurrentTasksPerWorker`/],
+    ['maxQueue NaN', { maxQueue: NaN }, RangeError, /`maxQueue`/],
+    ['maxQueue a string', { maxQueue: '10' }, TypeError, /`maxQueue`/],
+    ['idleTimeout a string', { idleTimeout: '100' }, TypeError, /`idleTimeout`/],
+    ['maxTasksPerWorker a string', { maxTasksPerWorker: '5' }, TypeError, /`maxTasksPerWorker`/],
+    ['taskTimeout negative', { taskTimeout: -1 }, RangeError, /`taskTimeout`/],
+    ['taskTimeout a string', { taskTimeout: '100' }, TypeError, /`taskTimeout`/],
+    ['blockWarningMs a string', { blockWarningMs: '5' }, TypeError, /`blockWarningMs`/],
+    ['reconnectTimeout 0', { reconnectTimeout: 0 }, RangeError, /`reconnectTimeout`/],
+    ['traits not an object', { traits: 'cpu' }, TypeError, /`traits`/],
+    ['traits null', { traits: null }, TypeError, /`traits`/],
+    ['a trait of the wrong type', { traits: { cpuBound: 1 } }, TypeError, /traits\.cpuBound/],
+    ['policy backend unknown', { policy: { backends: { 'cpu-bound': 'gpu' } } }, TypeError, /backends\.cpu-bound/],
+    ['policy rule unknown', { policy: { backends: { 'cpu-heavy': 'thread' } } }, TypeError, /cpu-heavy/],
+    ['resourceLimits null', { resourceLimits: null }, TypeError, /`resourceLimits`/],
+    ['resourceLimits heap a string', { resourceLimits: { maxOldGenerationSizeMb: '64' } }, TypeError, /maxOldGenerationSizeMb/],
+    ['execArgv with a number', { execArgv: ['--no-warnings', 1] }, TypeError, /`execArgv`/],
+    ['env null', { env: null }, TypeError, /`env`/],
+    ['env a string', { env: 'PATH=/bin' }, TypeError, /`env`/],
+  ])('%s', (_what, options, ErrorClass, message) => {
+    expect(() => createExecutor(options as never)).toThrow(ErrorClass);
+    expect(() => createExecutor(options as never)).toThrow(message);
+  });
+
+  // Bug: these were accepted, and Node fired the timer after 1 ms instead:
+  // every task timed out at once, every idle worker left at once.
+  it.each(['async', 'thread', 'process', 'auto'] as const)('timer options beyond Node’s longest timer (%s)', (backend) => {
+    for (const option of ['taskTimeout', 'idleTimeout'] as const) {
+      expect(() => createExecutor({ backend, [option]: 2 ** 31 })).toThrow(RangeError);
+      expect(() => createExecutor({ backend, [option]: 2 ** 31 })).toThrow(new RegExp(`\`${option}\`.*2147483647`));
+    }
+  });
+});

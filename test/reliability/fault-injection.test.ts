@@ -84,7 +84,7 @@ describe.each(['process', 'thread'] as const)('fault injection on the %s backend
     // Full size again: replacements for every killed worker (event-driven wait, bounded by the test timeout).
     await ledger.until(() => ledger.live().length === WORKERS);
     expect(executor.stats().workers).toBe(WORKERS);
-    console.log(`[fault-injection] ${backend}: ${TASKS} tasks, ${kills} kills, ${correct} correct, ${crashed} WorkerCrashedError, 0 lost, 0 duplicated, ${ledger.spawned.size} workers spawned (seed ${seed})`);
+    process.stdout.write(`[fault-injection] ${backend}: ${TASKS} tasks, ${kills} kills, ${correct} correct, ${crashed} WorkerCrashedError, 0 lost, 0 duplicated, ${ledger.spawned.size} workers spawned (seed ${seed})\n`);
 
     await executor.close();
     await nextTurn();

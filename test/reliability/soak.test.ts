@@ -13,7 +13,7 @@ const TOTAL = Number(process.env.SOAK_TASKS ?? 20_000);
 describe.each(['async', 'thread', 'process'] as const)('soak on the %s backend', (backend) => {
   it(`${TOTAL} tiny tasks through map: flat heap, bounded pulling, nothing left after close`, { timeout: 120_000 }, async () => {
     const report = await soak(backend, TOTAL);
-    console.log(`[soak] ${describeReport(report)}`);
+    process.stdout.write(`[soak] ${describeReport(report)}\n`);
     expect(soakProblems(report, TOTAL)).toEqual([]);
   });
 });

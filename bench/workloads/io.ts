@@ -4,6 +4,7 @@
  * (`ioBound`, `expectedCount` = tasks submitted), and every backend gets the
  * class's tasks through `map` with `concurrency` = the class's in-flight count.
  */
+import { availableParallelism } from 'node:os';
 import { createExecutor, type Executor, type TaskTraits } from 'unified-executor';
 import type { BenchConfig, IoClass } from '../config.js';
 import { tasks, type Family } from '../comparators.js';
@@ -22,7 +23,10 @@ function executorFor(backend: Family, io: IoClass, workers: number): Executor {
   // flight would turn 10,000 x 10 ms into 50 s. It gets the class's in-flight
   // count spread over its children instead, the most it could do here.
   const processSizing = backend === 'process' ? { maxWorkers: workers, concurrentTasksPerWorker: Math.ceil(io.inFlight / workers) } : {};
-  return createExecutor({ backend, traits: ioTraits(io), execArgv: [], ...processSizing });
+  // The thread pool starts all the threads the policy sizes it with (sizing.ts
+  // ioThreadCount: min(32, cores + 4)) at once, so none starts mid-measurement.
+  const threadSizing = backend === 'thread' ? { minWorkers: Math.min(32, availableParallelism() + 4) } : {};
+  return createExecutor({ backend, traits: ioTraits(io), execArgv: [], ...processSizing, ...threadSizing });
 }
 
 async function pass(executor: Executor, io: IoClass, count: number): Promise<void> {
@@ -37,7 +41,16 @@ export async function ioWorkloads(config: BenchConfig): Promise<Row[]> {
     try {
       progress(`${io.id}: ${io.tasks} x ${io.task}(${io.waitMs} ms) at ${io.inFlight} in flight x ${config.repeats}`);
       // Warm-up: threads and children started (the thread pool grows to its I/O size), modules loaded.
-      for (const entry of executors) await withDeadline(pass(entry.executor, io, Math.min(io.tasks, io.inFlight)), entry);
+      for (const entry of executors) {
+        const warmUp = () => withDeadline(pass(entry.executor, io, Math.min(io.tasks, io.inFlight)), entry);
+        // Node 20 sometimes kills a fresh thread whose first calls import the task module
+        // concurrently (ERR_INTERNAL_ASSERTION "imported again after being required"):
+        // the pool replaces it; one more warm-up pass then finds every thread loaded.
+        await warmUp().catch((error: Error) => {
+          progress(`warning: ${entry.backend} warm-up failed (${error.message.split('\n')[0]}); retrying once`);
+          return warmUp();
+        });
+      }
       const times = await interleaved(executors, config.repeats, ({ executor }) => timed(() => pass(executor, io, io.tasks)));
       for (const [{ backend }, samples] of times) {
         rows.push(row({ workload: 'io', case: io.id, family: backend, name: `ours ${backend}`, ours: true, metric: 'ms' }, samples));

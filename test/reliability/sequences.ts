@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import {
   ExecutorClosedError,
+  QueueFullError,
   TaskTimeoutError,
   WorkerCrashedError,
   createExecutor,
@@ -36,6 +37,12 @@ export type Op =
 export interface Scenario {
   slots: number;
   minWorkers: number;
+  /** Pool backends: calls sharing one worker (a crash or a stop then fails the neighbour too). */
+  perWorker?: number;
+  /** Pool backends: recycle a worker after this many calls. */
+  maxTasksPerWorker?: number;
+  /** Queued calls beyond which run() rejects with QueueFullError. */
+  maxQueue?: number;
   ops: Op[];
   end: 'close' | 'destroy';
 }
@@ -68,11 +75,15 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 export const scenario: fc.Arbitrary<Scenario> = fc.record({
   slots: fc.integer({ min: 1, max: 2 }),
   minWorkers: fc.integer({ min: 0, max: 1 }),
+  perWorker: fc.option(fc.integer({ min: 1, max: 2 }), { nil: undefined }),
+  maxTasksPerWorker: fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }),
+  maxQueue: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }),
   ops: fc.array(op, { minLength: 1, maxLength: 10 }),
   end: fc.constantFrom('close' as const, 'destroy' as const),
 });
 
-const isClosed = (e: unknown) => e instanceof ExecutorClosedError;
+// QueueFullError is allowed everywhere: the refusal comes before anything else about the call.
+const isClosed = (e: unknown) => e instanceof ExecutorClosedError || e instanceof QueueFullError;
 const isCrash = (e: unknown) => e instanceof WorkerCrashedError;
 
 /** Plays `scenario` on a fresh executor and returns every invariant it broke (empty: all held). */
@@ -80,10 +91,22 @@ export async function play(backend: 'async' | 'thread' | 'process', s: Scenario)
   const pool = backend !== 'async';
   const executor: Executor = createExecutor(
     pool
-      ? { backend, maxWorkers: s.slots, minWorkers: Math.min(s.minWorkers, s.slots), concurrentTasksPerWorker: 1, execArgv: [] }
-      : { backend, concurrency: s.slots },
+      ? {
+          backend,
+          maxWorkers: s.slots,
+          minWorkers: Math.min(s.minWorkers, s.slots),
+          concurrentTasksPerWorker: s.perWorker ?? 1,
+          execArgv: [],
+          ...(s.maxTasksPerWorker !== undefined ? { maxTasksPerWorker: s.maxTasksPerWorker } : {}),
+          ...(s.maxQueue !== undefined ? { maxQueue: s.maxQueue } : {}),
+        }
+      : { backend, concurrency: s.slots, ...(s.maxQueue !== undefined ? { maxQueue: s.maxQueue } : {}) },
   );
   const ledger = new WorkerLedger(executor);
+  // Each accepted task reports its end once: taskEnd or taskError, never both, never twice.
+  const ends = { taskEnd: 0, taskError: 0 };
+  executor.on('taskEnd', () => ends.taskEnd++);
+  executor.on('taskError', () => ends.taskError++);
   const watch = watchProcessErrors();
   const promises: Tracked<unknown>[] = [];
   const problems: string[] = [];
@@ -185,6 +208,10 @@ export async function play(backend: 'async' | 'thread' | 'process', s: Scenario)
     for (const timer of timers) clearTimeout(timer);
     await nextTurn();
     problems.push(...violations(backend, executor, ledger, promises));
+    const stats = executor.stats();
+    if (ends.taskEnd !== stats.completed || ends.taskEnd + ends.taskError !== stats.submitted) {
+      problems.push(`events do not match the counters: ${JSON.stringify(ends)} vs ${JSON.stringify(stats)}`);
+    }
     // Let the outcome checks above run for promises that settled just now.
     await Promise.all(promises.map((p) => p.promise));
     await nextTurn();

@@ -6,7 +6,7 @@
  * WorkerCrashedError; no task may run twice (no silent retry) and the pool
  * must end at full size.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFailed } from 'vitest';
 import { createExecutor, WorkerCrashedError } from 'unified-executor';
 import { killThread, nextTurn, pidAlive, tasks, track, WorkerLedger, watchProcessErrors } from './helpers.js';
 
@@ -35,6 +35,15 @@ describe.each(['process', 'thread'] as const)('fault injection on the %s backend
     const ledger = new WorkerLedger(executor);
     let starts = 0;
     executor.on('taskStart', () => starts++);
+    const warnings: string[] = [];
+    executor.on('warning', (w) => warnings.push(w.message));
+    // On a failure (a timeout waiting for the pool to refill included), say where things stood.
+    onTestFailed(() => {
+      console.error(
+        `[fault-injection] ${backend} failed (seed ${seed}): ${kills} kills, live workers ${JSON.stringify(ledger.live())}, ` +
+          `spawned ${ledger.spawned.size}, stats ${JSON.stringify(executor.stats())}, warnings ${JSON.stringify(warnings)}`,
+      );
+    });
 
     // Workers seen answering: up and busy, the ones worth killing.
     const busy = new Set<number>();

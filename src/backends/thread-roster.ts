@@ -30,8 +30,6 @@ export interface ThreadState {
   running: Set<CallRecord>;
   /** Takes no new calls: it is being recycled or ended. */
   retiring: boolean;
-  /** We called terminate() on it; its exit is on the way. */
-  ending?: boolean;
   /** Why we ended it, for the calls that shared it. */
   endedBecause?: string;
   /** Resolves with the exit code. */
@@ -123,16 +121,10 @@ export class ThreadRoster {
   /** Ends a thread now (recycling, or its call was aborted: a synchronous loop stops only this way). */
   end(thread: ThreadState, because?: string): void {
     thread.retiring = true;
-    thread.ending = true;
     if (because && !thread.endedBecause) thread.endedBecause = because;
     // terminate() is idempotent; piscina sees the exit, drops the thread and
     // rejects any other call still on it.
     void thread.worker.terminate();
-  }
-
-  /** Resolves when every thread we ended (end()) has exited and piscina has dropped it. */
-  async endedExited(): Promise<void> {
-    await Promise.all([...this.#threads.values()].filter((t) => t.ending).map((t) => t.exited));
   }
 
   /** Resolves when every thread we have seen has exited. */

@@ -153,19 +153,25 @@ class ThreadBackend implements Backend {
     return this.#pool.threads.length;
   }
 
-  async close(): Promise<void> {
-    // Never piscina's close() after its destroy(): close ends in a second
-    // destroy that resets piscina's `destroying` flag while the first still
-    // waits for exits; an exit then looks like a crash, and piscina spawns a
-    // replacement (minThreads) that nobody ends. Found by the property suite.
-    if (this.#destroying) return this.#destroying;
-    // A thread we are ending (its call was aborted or timed out) still holds
-    // that call in piscina until it exits, and piscina's close() would wait for
-    // the call's "done" signal, which an exit never sends: close() then hung
-    // for closeTimeout (30 s). Let those threads go first. Found by the property suite.
-    await this.#roster.endedExited();
-    await this.#pool.close();
-    await this.#roster.allExited();
+  /**
+   * The executor calls this only once nothing is queued or running, so no call
+   * of the caller's is left in a thread; piscina may still hold our own no-ops
+   * (a kick, a call cancelled while queued). piscina's own close() ends in
+   * destroy() anyway (it terminates the threads once its queue is flushed), and
+   * is not used because of two bugs the property suite found:
+   * - with a no-op still queued that our balancer places nowhere (every thread
+   *   retiring under maxTasksPerWorker), a thread becoming ready during close
+   *   spins `_onWorkerAvailable` forever: it "spawns" a worker, which
+   *   `_addNewWorker` refuses while `closingUp`, and tries again (100 % CPU,
+   *   the caller's process frozen);
+   * - a thread we are ending (aborted or timed-out call) holds its call until
+   *   it exits, and that exit never sends the "task done" close waits for: close
+   *   hung for its closeTimeout (30 s).
+   * destroy() drops piscina's queue first and terminates idle threads: the same
+   * end for the caller, without either trap.
+   */
+  close(): Promise<void> {
+    return this.destroy();
   }
 
   destroy(): Promise<void> {

@@ -3,7 +3,7 @@
  * every backend in `backendsUnderTest`. Backend-specific behaviour (crashes,
  * recycling, heap limits) lives in test/backends/.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   createExecutor,
   ExecutorClosedError,
@@ -28,6 +28,13 @@ describe.each(backendsUnderTest)('the Executor contract on the $name backend', (
     executors.push(executor);
     return executor;
   };
+  let stop: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    stop = await backend.setup?.();
+  }, 30_000);
+  afterAll(async () => {
+    await stop?.();
+  });
   afterEach(async () => {
     await Promise.all(executors.map((e) => e.destroy()));
     executors = [];
@@ -256,7 +263,7 @@ describe.each(backendsUnderTest)('the Executor contract on the $name backend', (
       expect(refused.error).toBeInstanceOf(ExecutorClosedError);
       expect(refused.error.code).toBe('ERR_EXECUTOR_CLOSED');
       await expect(take(executor.map(tasks.double, [1]), 1)).rejects.toBeInstanceOf(ExecutorClosedError);
-      expect(executor.stats().workers).toBe(0);
+      if (!backend.gaps?.['workers-released-on-close']) expect(executor.stats().workers).toBe(0);
     });
 
     it('refuses new work as soon as close() is called', async () => {

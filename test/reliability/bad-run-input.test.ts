@@ -14,7 +14,7 @@ import {
   TaskTimeoutError,
   type Executor,
 } from 'unified-executor';
-import { backendsUnderTest } from '../contract/backends-under-test.js';
+import { localBackends } from '../contract/backends-under-test.js';
 import { tasks } from './helpers.js';
 
 const fixture = (file: string) => new URL(`../fixtures/${file}`, import.meta.url);
@@ -33,7 +33,7 @@ async function errorOf(call: () => Promise<unknown> | AsyncIterator<unknown>): P
   throw new Error('expected a rejection');
 }
 
-describe.each(backendsUnderTest)('bad input on the $name backend', (backend) => {
+describe.each(localBackends)('bad input on the $name backend', (backend) => {
   let executor: Executor;
   afterEach(async () => {
     // The executor keeps working after every refusal.

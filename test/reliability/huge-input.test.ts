@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createExecutor, type Executor } from 'unified-executor';
-import { backendsUnderTest } from '../contract/backends-under-test.js';
+import { localBackends } from '../contract/backends-under-test.js';
 import { tasks } from './helpers.js';
 
 const SIZE = 100 * 1024 * 1024;
@@ -18,7 +18,7 @@ function hugeBuffer(): ArrayBuffer {
   return buffer;
 }
 
-describe.each(backendsUnderTest)('a 100 MB input on the $name backend', (backend) => {
+describe.each(localBackends)('a 100 MB input on the $name backend', (backend) => {
   let executor: Executor;
   afterEach(async () => {
     expect(await executor.run(tasks.tiny, 1)).toBe(2);

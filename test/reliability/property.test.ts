@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { backendsUnderTest } from '../contract/backends-under-test.js';
+import { localBackends } from '../contract/backends-under-test.js';
 import { play, scenario } from './sequences.js';
 
 // Sized for the time budget on a loaded two-core machine: pool sequences fork
@@ -16,7 +16,7 @@ import { play, scenario } from './sequences.js';
 const SCALE = Number(process.env.RELIABILITY_SCALE ?? 1);
 const RUNS = { async: 100 * SCALE, thread: 40 * SCALE, process: 40 * SCALE } as const;
 
-describe.each(backendsUnderTest)('random sequences on the $name backend', ({ name }) => {
+describe.each(localBackends)('random sequences on the $name backend', ({ name }) => {
   it('keep every invariant', { timeout: 120_000 * SCALE }, async () => {
     await fc.assert(
       fc.asyncProperty(scenario, async (s) => {

@@ -19,7 +19,7 @@ import type { ExecutorOptions } from './options.js';
 import type { Decision, TaskTraits } from './policy.js';
 import { mapTasks, type ChunkRunner } from './shared/map.js';
 import { checkTimerOptions, runOptionsProblem } from './shared/run-options.js';
-import { LatencyWindow } from './shared/stats.js';
+import { TaskTally } from './shared/stats.js';
 import { TaskSignal } from './shared/task-signal.js';
 import { isTask, taskLabel, type Task, type TaskFunction } from './task.js';
 
@@ -52,12 +52,7 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
   #nextId = 1;
   #idleScheduled = false;
   #running = 0;
-  #submitted = 0;
-  #completed = 0;
-  #failed = 0;
-  #cancelled = 0;
-  #wait = new LatencyWindow();
-  #run = new LatencyWindow();
+  #tally = new TaskTally();
 
   constructor(init: LocalExecutorInit) {
     super();
@@ -105,18 +100,7 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
   }
 
   stats(): ExecutorStats {
-    return {
-      backend: this.backend,
-      workers: this.#backend.workers(),
-      queued: this.#queue.size,
-      running: this.#running,
-      submitted: this.#submitted,
-      completed: this.#completed,
-      failed: this.#failed,
-      cancelled: this.#cancelled,
-      waitTime: this.#wait.percentiles(),
-      runTime: this.#run.percentiles(),
-    };
+    return this.#tally.snapshot(this.backend, this.#backend.workers(), this.#queue.size, this.#running);
   }
 
   onIdle(): Promise<void> {
@@ -203,7 +187,7 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
       if (userSignal.aborted) onUserAbort();
       else userSignal.addEventListener('abort', onUserAbort, { once: true });
     }
-    this.#submitted++;
+    this.#tally.submitted++;
     const queuedAt = performance.now();
 
     return new Promise((resolve, reject) => {
@@ -225,7 +209,7 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
           // Backends settle with signal.reason as soon as the signal aborts (their contract).
           const value = await this.#backend.execute(call, signal);
           const runMs = this.#finish(live, queuedAt, startedAt);
-          this.#completed++;
+          this.#tally.completed++;
           if (this.#listening('taskEnd')) {
             this.emit('taskEnd', { id, task: call.label, backend: this.backend, waitMs: startedAt - queuedAt, runMs });
           }
@@ -278,8 +262,7 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
     const runMs = performance.now() - startedAt;
     this.#live.delete(live);
     this.#running--;
-    this.#wait.add(startedAt - queuedAt);
-    this.#run.add(runMs);
+    this.#tally.timed(startedAt - queuedAt, runMs);
     return runMs;
   }
 
@@ -290,8 +273,8 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
 
   /** A rejection by the task's own abort signal is a cancellation, except a timeout, which is a failure. */
   #countFailure(error: unknown, signal: TaskSignal): void {
-    if (signal.aborted && signal.reason === error && !(error instanceof TaskTimeoutError)) this.#cancelled++;
-    else this.#failed++;
+    if (signal.aborted && signal.reason === error && !(error instanceof TaskTimeoutError)) this.#tally.cancelled++;
+    else this.#tally.failed++;
   }
 
   /**

@@ -26,7 +26,7 @@ import type { Executor, ExecutorEvents, ExecutorStats, MapOptions, RunOptions, T
 import { validateTimeout, type ExecutorOptions } from '../options.js';
 import type { Decision } from '../policy.js';
 import { mapTasks, type ChunkRunner } from '../shared/map.js';
-import { LatencyWindow } from '../shared/stats.js';
+import { TaskTally } from '../shared/stats.js';
 import { isTask, taskLabel, type Task, type TaskFunction } from '../task.js';
 import { ClientLink, type LinkListener } from './client-link.js';
 import { decodeError, decodeValue, encodeValue } from './codec.js';
@@ -84,14 +84,9 @@ export class DistributedExecutor extends EventEmitter<ExecutorEvents> implements
   #destroying?: Promise<void>;
   #nextId = 1;
   #idleScheduled = false;
-  #submitted = 0;
-  #completed = 0;
-  #failed = 0;
-  #cancelled = 0;
+  #tally = new TaskTally();
   #workers = 0;
   #workersAskedAt = 0;
-  #wait = new LatencyWindow();
-  #run = new LatencyWindow();
 
   constructor(options: ExecutorOptions) {
     super();
@@ -143,18 +138,7 @@ export class DistributedExecutor extends EventEmitter<ExecutorEvents> implements
       else queued++;
     }
     this.#refreshWorkerCount();
-    return {
-      backend: this.backend,
-      workers: this.#workers,
-      queued,
-      running,
-      submitted: this.#submitted,
-      completed: this.#completed,
-      failed: this.#failed,
-      cancelled: this.#cancelled,
-      waitTime: this.#wait.percentiles(),
-      runTime: this.#run.percentiles(),
-    };
+    return this.#tally.snapshot(this.backend, this.#workers, queued, running);
   }
 
   onIdle(): Promise<void> {
@@ -248,7 +232,7 @@ export class DistributedExecutor extends EventEmitter<ExecutorEvents> implements
 
     const id = this.#nextId++;
     const jobId = `${this.#clientId}-${id}`;
-    this.#submitted++;
+    this.#tally.submitted++;
     return new Promise((resolve, reject) => {
       const signal = options.signal;
       const onAbort = () => {
@@ -410,18 +394,16 @@ export class DistributedExecutor extends EventEmitter<ExecutorEvents> implements
       // Run time as the worker measured it; wait time is the rest (queue, Redis, the events' trip back).
       const runMs = ending.runMs ?? now - call.startedAt!;
       const waitMs = Math.max(0, now - call.queuedAt - runMs);
-      this.#wait.add(waitMs);
-      this.#run.add(runMs);
-      this.#completed++;
+      this.#tally.timed(waitMs, runMs);
+      this.#tally.completed++;
       this.emit('taskEnd', { id: call.id, task: call.label, backend: this.backend, waitMs, runMs });
       call.resolve(ending.value);
     } else {
       if (call.startedAt !== undefined) {
-        this.#wait.add(call.startedAt - call.queuedAt);
-        this.#run.add(now - call.startedAt);
+        this.#tally.timed(call.startedAt - call.queuedAt, now - call.startedAt);
       }
-      if (ending.kind === 'cancelled') this.#cancelled++;
-      else this.#failed++;
+      if (ending.kind === 'cancelled') this.#tally.cancelled++;
+      else this.#tally.failed++;
       this.emit('taskError', { id: call.id, task: call.label, backend: this.backend, error: ending.error });
       call.reject(ending.error);
     }

@@ -49,6 +49,38 @@ export class LatencyWindow {
   }
 }
 
+/** What every executor counts: tasks by outcome, and the wait and run times of those that started. */
+export class TaskTally {
+  submitted = 0;
+  completed = 0;
+  failed = 0;
+  cancelled = 0;
+  #wait = new LatencyWindow();
+  #run = new LatencyWindow();
+
+  /** A task that started settled: it waited `waitMs` and ran `runMs`. */
+  timed(waitMs: number, runMs: number): void {
+    this.#wait.add(waitMs);
+    this.#run.add(runMs);
+  }
+
+  /** The stats of an executor that has these counts and, now, these workers, queued and running tasks. */
+  snapshot(backend: string, workers: number, queued: number, running: number): BackendStats {
+    return {
+      backend,
+      workers,
+      queued,
+      running,
+      submitted: this.submitted,
+      completed: this.completed,
+      failed: this.failed,
+      cancelled: this.cancelled,
+      waitTime: this.#wait.percentiles(),
+      runTime: this.#run.percentiles(),
+    };
+  }
+}
+
 /** Sums the counters of several backends (for `auto`); percentiles are per backend only. */
 export function sumStats(backend: string, parts: BackendStats[]): Omit<BackendStats, 'waitTime' | 'runTime'> {
   const total = { backend, workers: 0, queued: 0, running: 0, submitted: 0, completed: 0, failed: 0, cancelled: 0 };

@@ -4,12 +4,13 @@
  * memory, and the policy's regret. Markdown to stdout; JSON and an SVG chart
  * to bench/results/.
  *
- *   npm run bench               full run (about 7 minutes on 2 cores)
+ *   npm run bench               full run (about 8 minutes on 2 cores)
  *   npm run bench -- --quick    every contender once, small sizes (under a minute)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { checkAims } from './aims.js';
+import { distributedSection } from './distributed.js';
 import { benchConfig } from './config.js';
 import { progress } from './harness.js';
 import { svgChart } from './output/chart.js';
@@ -32,6 +33,8 @@ async function main(): Promise<void> {
   for (const family of ['async', 'thread', 'process'] as const) rows.push(...(await poolFamily(family, config)));
   rows.push(...(await ioWorkloads(config)));
   rows.push(...(await startupWorkload(config)));
+  progress('distributed backend (when redis-server is installed)');
+  const scaleOut = await distributedSection(quick);
 
   const leftover = await childrenGone();
   if (leftover.length > 0) throw new Error(`Child processes left running after every pool closed: ${leftover.join(', ')}`);
@@ -47,7 +50,9 @@ async function main(): Promise<void> {
     loadAfter: loadavg(),
     durationS: (performance.now() - began) / 1000,
   };
-  const report = markdownReport(rows, regret, aims, config, info);
+  // Section 6 goes after the five local workloads, before the regret and the aims.
+  const section6 = scaleOut && `\n### 6. Scale out: the distributed backend on local Redis\n\n${scaleOut}`;
+  const report = markdownReport(rows, regret, aims, config, info).replace('\n### Policy regret', `${section6}\n### Policy regret`);
   process.stdout.write(report);
 
   // Quick runs never overwrite the committed results of a full run.

@@ -23,7 +23,11 @@ const common: Options = {
 };
 
 export default defineConfig([
-  { ...common, entry: { ...entry, ...workerEntries, ...cliEntry }, format: ['esm'], dts: true, splitting: true },
+  { ...common, entry: { ...entry, ...cliEntry }, format: ['esm'], dts: true, splitting: true },
+  // Each worker entry is one self-contained file: a new thread or child loads
+  // it before its first task, and every extra module file it would import
+  // (shared chunks) is one more file to read, parse and link on that path.
+  { ...common, entry: workerEntries, format: ['esm'], splitting: false },
   {
     ...common,
     entry,

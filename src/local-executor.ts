@@ -2,17 +2,19 @@
  * An Executor over one backend. Data flows one way:
  *
  *   run(task, input) -> checks (closed? portable? queue full?) -> p-queue (priority, abort while queued)
- *     -> start: timeout timer, taskStart -> backend.execute(call, signal) -> worker -> result
+ *     -> start: timeout timer, taskStart -> backend.execute(job, job) -> worker -> result
  *     -> settle: stats, taskEnd / taskError, idle
  *
- * Every task gets one TaskSignal (a light AbortSignal). The caller's signal, the timeout and
- * destroy() all abort it with their own reason; p-queue rejects the caller's
- * promise with that reason at once, and the backend stops the work (a pool ends
- * the worker). So no promise waits on a worker that may never answer.
+ * Every task is one Job: the call, its own light abort signal and its
+ * bookkeeping. The caller's signal, the timeout and destroy() all abort it with
+ * their own reason; a queued job leaves p-queue and is rejected with that reason
+ * at once, a running one is settled by the backend with it, and the backend
+ * stops the work (a pool ends the worker). So no promise waits on a worker that
+ * may never answer.
  */
 import { EventEmitter } from 'eventemitter3';
 import PQueue from 'p-queue';
-import type { Backend, BackendContext, BackendFactory, TaskCall } from './backends/backend.js';
+import type { Backend, BackendContext, BackendFactory } from './backends/backend.js';
 import { ExecutorClosedError, QueueFullError, TaskTimeoutError } from './errors.js';
 import type { Executor, ExecutorEvents, ExecutorStats, MapOptions, RunOptions } from './executor.js';
 import type { ExecutorOptions } from './options.js';
@@ -20,15 +22,8 @@ import type { Decision, TaskTraits } from './policy.js';
 import { mapTasks, type ChunkRunner } from './shared/map.js';
 import { checkTimerOptions, runOptionsProblem } from './shared/run-options.js';
 import { TaskTally } from './shared/stats.js';
-import { TaskSignal } from './shared/task-signal.js';
+import { Job } from './shared/job.js';
 import { isTask, taskLabel, type Task, type TaskFunction } from './task.js';
-
-interface Live {
-  signal: TaskSignal;
-  started: boolean;
-  /** Settles a task that was dropped before it started. */
-  dropped(): void;
-}
 
 export interface LocalExecutorInit {
   factory: BackendFactory;
@@ -45,7 +40,7 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
   #queue: PQueue;
   #options: ExecutorOptions;
   #decision: LocalExecutorInit['decision'];
-  #live = new Set<Live>();
+  #live = new Set<Job>();
   #state: 'open' | 'closing' | 'closed' = 'open';
   #closing?: Promise<void>;
   #destroying?: Promise<void>;
@@ -75,13 +70,12 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
   }
 
   run<I, O>(task: Task<I, O> | TaskFunction<I, O>, input: NoInfer<I>, options: RunOptions = {}): Promise<O> {
-    // `options?.`: a null is reported by #submit as a bad argument, not a crash here.
-    return this.#submit(task, { task, input, batch: false, transfer: options?.transfer, label: taskLabel(task) }, options) as Promise<O>;
+    return this.#submit(task, input, false, options) as Promise<O>;
   }
 
   /** One call for several inputs (map's chunks); resolves with their results in order. */
   runBatch<I, O>(task: Task<I, O> | TaskFunction<I, O>, inputs: I[], options: RunOptions = {}): Promise<O[]> {
-    return this.#submit(task, { task, input: inputs, batch: true, label: taskLabel(task) }, options) as Promise<O[]>;
+    return this.#submit(task, inputs, true, options) as Promise<O[]>;
   }
 
   map<I, O>(
@@ -128,13 +122,13 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
       this.#state = 'closed';
       // Queued tasks leave p-queue silently with clear(); we settle them ourselves.
       this.#queue.clear();
-      for (const live of [...this.#live]) {
-        live.signal.abort(
+      for (const job of [...this.#live]) {
+        job.abort(
           new ExecutorClosedError(
-            live.started ? 'The executor was destroyed while the task ran' : 'The executor was destroyed before the task started',
+            job.started ? 'The executor was destroyed while the task ran' : 'The executor was destroyed before the task started',
           ),
         );
-        live.dropped();
+        this.#drop(job);
       }
       this.#destroying = this.#backend.destroy().then(() => this.onIdle());
     }
@@ -162,10 +156,11 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
     return undefined;
   }
 
-  #submit(task: Task | TaskFunction, call: TaskCall, options: RunOptions): Promise<unknown> {
+  #submit(task: Task | TaskFunction, input: unknown, batch: boolean, options: RunOptions): Promise<unknown> {
     const refused = this.#refuse(task);
     if (refused) return Promise.reject(refused);
-    const bad = runOptionsProblem(options, call.label);
+    const label = taskLabel(task);
+    const bad = runOptionsProblem(options, label);
     if (bad) return Promise.reject(bad);
     // Infinity: no timer at all (setTimeout would clamp it to 1 ms).
     const limit = options.timeout ?? this.#options.taskTimeout;
@@ -174,95 +169,90 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
     if (this.#queue.size >= maxQueue) {
       return Promise.reject(
         new QueueFullError(
-          `Cannot queue task ${call.label}: ${this.#queue.size} tasks are waiting (maxQueue ${maxQueue}) and ${this.#running} running`,
+          `Cannot queue task ${label}: ${this.#queue.size} tasks are waiting (maxQueue ${maxQueue}) and ${this.#running} running`,
         ),
       );
     }
 
-    const id = this.#nextId++;
-    const signal = new TaskSignal();
     const userSignal = options.signal;
-    const onUserAbort = () => signal.abort(userSignal!.reason);
+    const transfer = batch ? undefined : options.transfer;
+    const job = new Job(this.#nextId++, task, input, batch, transfer, label, userSignal, timeout, performance.now());
     if (userSignal) {
-      if (userSignal.aborted) onUserAbort();
-      else userSignal.addEventListener('abort', onUserAbort, { once: true });
+      if (userSignal.aborted) job.handleEvent();
+      else userSignal.addEventListener('abort', job, { once: true });
     }
     this.#tally.submitted++;
-    const queuedAt = performance.now();
+    const settled = job.settlement();
+    this.#live.add(job);
 
-    return new Promise((resolve, reject) => {
-      const live: Live = { signal, started: false, dropped: () => undefined };
-      this.#live.add(live);
-
-      // Runs in the queue's slot. Accounting and events happen here, before the
-      // slot is released, so a `taskEnd` always comes before the next `taskStart`.
-      const operation = async () => {
-        live.started = true;
-        const startedAt = performance.now();
-        this.#running++;
-        if (this.#listening('taskStart')) this.emit('taskStart', { id, task: call.label, backend: this.backend });
-        const timer =
-          timeout === undefined
-            ? undefined
-            : setTimeout(() => signal.abort(new TaskTimeoutError(call.label, timeout)), timeout);
-        try {
-          // Backends settle with signal.reason as soon as the signal aborts (their contract).
-          const value = await this.#backend.execute(call, signal);
-          const runMs = this.#finish(live, queuedAt, startedAt);
-          this.#tally.completed++;
-          if (this.#listening('taskEnd')) {
-            this.emit('taskEnd', { id, task: call.label, backend: this.backend, waitMs: startedAt - queuedAt, runMs });
-          }
-          resolve(value);
-        } catch (error) {
-          this.#finish(live, queuedAt, startedAt);
-          this.#countFailure(error, signal);
-          this.emit('taskError', { id, task: call.label, backend: this.backend, error });
-          reject(error);
-        } finally {
-          clearTimeout(timer);
-          userSignal?.removeEventListener('abort', onUserAbort);
-          this.#scheduleIdle();
-        }
+    // Only a caller's signal can abort a task while it waits (destroy()
+    // clears the whole queue), so only then does p-queue get a signal, to
+    // drop the task from its queue; it aborts only while the task waits, so
+    // once running, the backend owns the abort (it settles with the reason).
+    let queueSignal: AbortSignal | undefined;
+    if (userSignal) {
+      const whileQueued = new AbortController();
+      queueSignal = whileQueued.signal;
+      const dropIfQueued = () => {
+        if (!job.started) whileQueued.abort(job.reason);
       };
+      if (job.aborted) dropIfQueued();
+      else job.addEventListener('abort', dropIfQueued);
+    }
+    const queued = this.#queue.add(() => this.#start(job), { priority: options.priority ?? 0, signal: queueSignal });
+    // `#start` never throws (it settles the caller's promise itself), so
+    // p-queue rejects only when the caller's signal drops a waiting task.
+    if (queueSignal) queued.catch(() => this.#drop(job));
+    return settled;
+  }
 
-      // A task that never started: aborted while queued, or dropped by destroy().
-      live.dropped = () => {
-        if (live.started || !this.#live.delete(live)) return;
-        userSignal?.removeEventListener('abort', onUserAbort);
-        this.#countFailure(signal.reason, signal);
-        this.emit('taskError', { id, task: call.label, backend: this.backend, error: signal.reason });
-        reject(signal.reason);
-        this.#scheduleIdle();
-      };
-
-      // Only a caller's signal can abort a task while it waits (destroy()
-      // clears the whole queue), so only then does p-queue get a signal, to
-      // drop the task from its queue; it aborts only while the task waits, so
-      // once running, `settleOnAbort` above owns the abort.
-      let queueSignal: AbortSignal | undefined;
-      if (userSignal) {
-        const whileQueued = new AbortController();
-        queueSignal = whileQueued.signal;
-        const dropIfQueued = () => {
-          if (!live.started) whileQueued.abort(signal.reason);
-        };
-        if (signal.aborted) dropIfQueued();
-        else signal.addEventListener('abort', dropIfQueued);
+  /**
+   * Runs in the queue's slot. Accounting and events happen here, before the
+   * slot is released, so a `taskEnd` always comes before the next `taskStart`.
+   */
+  async #start(job: Job): Promise<void> {
+    job.started = true;
+    const startedAt = performance.now();
+    this.#running++;
+    if (this.#listening('taskStart')) this.emit('taskStart', { id: job.id, task: job.label, backend: this.backend });
+    const timer = job.timeout === undefined ? undefined : setTimeout(timeOut, job.timeout, job);
+    try {
+      // Backends settle with the signal's reason as soon as it aborts (their contract).
+      const value = await this.#backend.execute(job, job);
+      const runMs = this.#finish(job, startedAt);
+      this.#tally.completed++;
+      if (this.#listening('taskEnd')) {
+        this.emit('taskEnd', { id: job.id, task: job.label, backend: this.backend, waitMs: startedAt - job.queuedAt, runMs });
       }
-      const queued = this.#queue.add(operation, { priority: options.priority ?? 0, signal: queueSignal });
-      // `operation` never throws (it settles the caller's promise itself), so
-      // p-queue rejects only when the caller's signal drops a waiting task.
-      if (queueSignal) queued.catch(() => live.dropped());
-    });
+      job.resolve(value);
+    } catch (error) {
+      this.#finish(job, startedAt);
+      this.#countFailure(error, job);
+      this.emit('taskError', { id: job.id, task: job.label, backend: this.backend, error });
+      job.reject(error);
+    } finally {
+      clearTimeout(timer);
+      job.userSignal?.removeEventListener('abort', job);
+      this.#scheduleIdle();
+    }
+  }
+
+  /** Settles a task that never started: aborted while queued, or dropped by destroy(). */
+  #drop(job: Job): void {
+    if (job.started || !this.#live.delete(job)) return;
+    job.userSignal?.removeEventListener('abort', job);
+    this.#countFailure(job.reason, job);
+    this.emit('taskError', { id: job.id, task: job.label, backend: this.backend, error: job.reason });
+    job.reject(job.reason);
+    this.#scheduleIdle();
   }
 
   /** Bookkeeping when a started task settles; returns its run time in ms. */
-  #finish(live: Live, queuedAt: number, startedAt: number): number {
+  #finish(job: Job, startedAt: number): number {
     const runMs = performance.now() - startedAt;
-    this.#live.delete(live);
+    this.#live.delete(job);
     this.#running--;
-    this.#tally.timed(startedAt - queuedAt, runMs);
+    this.#tally.timed(startedAt - job.queuedAt, runMs);
     return runMs;
   }
 
@@ -272,7 +262,7 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
   }
 
   /** A rejection by the task's own abort signal is a cancellation, except a timeout, which is a failure. */
-  #countFailure(error: unknown, signal: TaskSignal): void {
+  #countFailure(error: unknown, signal: Job): void {
     if (signal.aborted && signal.reason === error && !(error instanceof TaskTimeoutError)) this.#tally.cancelled++;
     else this.#tally.failed++;
   }
@@ -296,3 +286,7 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
 
 }
 
+/** A job's timeout fired (a plain function with the job as argument: no closure per timed task). */
+function timeOut(job: Job): void {
+  job.abort(new TaskTimeoutError(job.label, job.timeout!));
+}

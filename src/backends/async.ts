@@ -35,6 +35,8 @@ class AsyncBackend implements Backend {
   #threshold: number;
   #running = new Map<number, string>();
   #nextCall = 0;
+  /** Task objects are frozen and long-lived: their function, found without a string key per call. */
+  #functions = new WeakMap<Task, Fn>();
   #drift?: NodeJS.Timeout;
   #lastTick = 0;
   #lastReportedAt = 0;
@@ -50,21 +52,53 @@ class AsyncBackend implements Backend {
     // Everything runs in-process: plain functions and tasks alike.
   }
 
-  /** A running JavaScript function cannot be stopped: on abort its promise is abandoned and the call settles at once. */
+  /**
+   * A running JavaScript function cannot be stopped: on abort its promise is
+   * abandoned and the call settles at once. A task whose function is already
+   * loaded runs synchronously up to its first await, here; one that returns a
+   * plain value is done, with nothing to track or race (the fast path of tiny tasks).
+   */
   execute(call: TaskCall, signal: CancelSignal): Promise<unknown> {
-    return settleOnAbort(this.#call(call), signal);
+    if (signal.aborted) return Promise.reject(signal.reason);
+    const fn = this.#loaded(call.task);
+    if (fn === undefined) return settleOnAbort(this.#loadThenRun(call), signal);
+    let result: unknown;
+    const began = performance.now();
+    try {
+      result = call.batch ? Promise.all((call.input as unknown[]).map((item) => fn(item))) : fn(call.input);
+    } catch (error) {
+      result = Promise.reject(error);
+    }
+    const blocked = performance.now() - began;
+    if (blocked >= this.#threshold) this.#warn(blocked, call.label, performance.now());
+    if (!isThenable(result)) return Promise.resolve(result);
+    return settleOnAbort(this.#track(result, call.label), signal);
   }
 
-  async #call(call: TaskCall): Promise<unknown> {
-    const fn = resolveFunction(call.task) ?? (await loadTaskFunction((call.task as Task).module, (call.task as Task).name));
+  /** The function of a task already imported (or a plain function), without building a key string. */
+  #loaded(task: Task | TaskFunction): Fn | undefined {
+    if (!isTask(task)) return task as Fn;
+    let fn = this.#functions.get(task);
+    if (fn === undefined) {
+      fn = loadedTaskFunction(task.module, task.name);
+      if (fn !== undefined) this.#functions.set(task, fn);
+    }
+    return fn;
+  }
+
+  /** First call of a task: import its module, then run it as every later call does. */
+  async #loadThenRun(call: TaskCall): Promise<unknown> {
+    const task = call.task as Task;
+    await loadTaskFunction(task.module, task.name);
+    return this.execute(call, NEVER_ABORTED);
+  }
+
+  /** Names the task in block warnings while it awaits (the drift timer reports the running ones). */
+  async #track(pending: PromiseLike<unknown>, label: string): Promise<unknown> {
     const id = this.#nextCall++;
-    this.#running.set(id, call.label);
+    this.#running.set(id, label);
     this.#startDriftTimer();
     try {
-      const began = performance.now();
-      const pending = call.batch ? Promise.all((call.input as unknown[]).map((item) => fn(item))) : fn(call.input);
-      const blocked = performance.now() - began;
-      if (blocked >= this.#threshold) this.#warn(blocked, call.label, performance.now());
       return await pending;
     } finally {
       this.#running.delete(id);
@@ -120,7 +154,15 @@ class AsyncBackend implements Backend {
   }
 }
 
-function resolveFunction(task: Task | TaskFunction): Fn | undefined {
-  if (!isTask(task)) return task as Fn;
-  return loadedTaskFunction(task.module, task.name);
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
 }
+
+/** The caller's signal already guards the outer call of #loadThenRun. */
+const NEVER_ABORTED: CancelSignal = {
+  aborted: false,
+  reason: undefined,
+  addEventListener: () => undefined,
+  removeEventListener: () => undefined,
+  throwIfAborted: () => undefined,
+};

@@ -8,10 +8,13 @@ const entry = {
 };
 // The CLI (`npx unified-executor worker ...`) is ESM only, like the worker entries.
 const cliEntry = { cli: 'src/cli.ts' };
-const workerEntries = {
-  'thread-worker': 'src/backends/thread-worker.ts',
-  'process-child': 'src/backends/process/child.ts',
-};
+const childEntry = { 'process-child': 'src/backends/process/child.ts' };
+// CommonJS, unlike the rest: piscina loads its entry with require() first, and
+// on Node 20.19+ require() of an ESM file takes the require(esm) path, which
+// can abort the whole process (FATAL ERROR: v8::Module::IsGraphAsync ...)
+// when a thread is ended while it loads its entry. Task modules are still
+// loaded with import(), so ESM tasks work as before.
+const threadEntry = { 'thread-worker': 'src/backends/thread-worker.ts' };
 
 const common: Options = {
   target: 'node20',
@@ -27,7 +30,8 @@ export default defineConfig([
   // Each worker entry is one self-contained file: a new thread or child loads
   // it before its first task, and every extra module file it would import
   // (shared chunks) is one more file to read, parse and link on that path.
-  { ...common, entry: workerEntries, format: ['esm'], splitting: false },
+  { ...common, entry: childEntry, format: ['esm'], splitting: false },
+  { ...common, entry: threadEntry, format: ['cjs'], splitting: false },
   {
     ...common,
     entry,

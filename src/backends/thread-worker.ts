@@ -1,5 +1,5 @@
 /**
- * The entry every pool thread runs (built to dist/thread-worker.js, loaded by
+ * The entry every pool thread runs (built to dist/thread-worker.cjs, loaded by
  * piscina by path). It receives one call, runs it with the shared `runCall`,
  * and answers with its outcome envelope; the parent rebuilds errors.
  *
@@ -13,8 +13,10 @@ import { serializeError } from '../shared/serialize-error.js';
 import { registerTsxIfRequested } from '../shared/thread-loaders.js';
 import { findUncloneable } from './cloneable.js';
 
-// Before the first call: make a TypeScript loader the app runs under work in this thread too.
-await registerTsxIfRequested(process.execArgv);
+// Before the first call: make a TypeScript loader the app runs under work in
+// this thread too. Awaited by each call, not at the top level: this entry is
+// built as CommonJS (see tsup.config.ts), where there is no top-level await.
+const loadersReady = registerTsxIfRequested(process.execArgv);
 
 /** What the parent posts. `noop` answers at once: a call cancelled before it reached a thread. */
 export interface ThreadCallMessage {
@@ -29,6 +31,7 @@ const NOOP: CallOutcome = { ok: true, value: undefined };
 
 export default async function runThreadCall(message: ThreadCallMessage): Promise<CallOutcome> {
   if (message.noop) return NOOP;
+  await loadersReady;
   const outcome = await runCall(message.module, message.name, message.input, message.batch);
   if (!outcome.ok || !mayHoldUncloneable(outcome.value)) return outcome;
   // piscina posts the answer after we return; an uncloneable value would then

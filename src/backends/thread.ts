@@ -6,7 +6,7 @@
  *   execute(call) -> message { module, name, input, batch } -> piscina.run
  *     -> our balancer picks a thread (least busy, never a retiring one) and
  *        records it on the call (ThreadRoster)
- *     -> dist/thread-worker.js: runCall -> outcome envelope -> value / deserializeError
+ *     -> dist/thread-worker.cjs: runCall -> outcome envelope -> value / deserializeError
  *   abort (timeout, user, destroy) -> reject with signal.reason at once and end
  *     the thread the call is on; piscina replaces it
  *   thread dies mid-call -> piscina rejects its calls -> WorkerCrashedError with the exit code
@@ -32,11 +32,11 @@ export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
 
 /**
  * The worker entry, found next to this code. tsup bundles the library into a
- * flat dist/ (index.js, index.cjs, chunks, thread-worker.js), so the entry is
+ * flat dist/ (index.js, index.cjs, chunks, thread-worker.cjs), so the entry is
  * always a sibling of the file this line ends up in; `shims: true` gives the
  * CommonJS build an `import.meta.url` (from __filename) so the same line works there.
  */
-const WORKER_FILE = fileURLToPath(new URL('./thread-worker.js', import.meta.url));
+const WORKER_FILE = fileURLToPath(new URL('./thread-worker.cjs', import.meta.url));
 
 /** The message of piscina's queued no-op that makes it spawn a thread (see ThreadRoster.kick). */
 const KICK: ThreadCallMessage = { module: '', name: '', input: undefined, batch: false, noop: true };

@@ -3,6 +3,8 @@
  * of heap, get recycled, time out in a synchronous loop, go idle, take
  * transferred buffers and share a thread between waiting tasks.
  */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createExecutor,
@@ -210,5 +212,17 @@ describe('thread backend', () => {
     await expect.poll(() => executor.stats().running).toBe(12);
     await executor.destroy();
     await Promise.all(runs);
+  });
+});
+
+describe('the thread entry', () => {
+  // Bug: piscina loads its entry with require(); ours was ESM, so Node 20.19+
+  // took the require(esm) path, which aborted the whole process once in CI
+  // (FATAL ERROR: v8::Module::IsGraphAsync) while threads were being recycled.
+  it('is CommonJS: require() loads it with require(esm) turned off', () => {
+    const entry = fileURLToPath(new URL('../../dist/thread-worker.cjs', import.meta.url));
+    const probe = `const m = require(${JSON.stringify(entry)}); process.stdout.write(typeof m.default);`;
+    const output = execFileSync(process.execPath, ['--no-experimental-require-module', '-e', probe], { encoding: 'utf8' });
+    expect(output).toBe('function');
   });
 });

@@ -92,10 +92,8 @@ export class DistributedExecutor extends EventEmitter<ExecutorEvents> implements
     super();
     redisOptions(options.connection); // a bad connection is a TypeError now, not at the first run
     this.#options = options;
+    // Types were checked by validateOptions; the values are checked here.
     this.#queueName = options.queue ?? 'unified-executor';
-    if (!/^[^:]+$/.test(this.#queueName)) {
-      throw new TypeError(`Expected \`queue\` to be a non-empty name without ':', got '${this.#queueName}'`);
-    }
     this.#root = options.root === undefined ? undefined : rootPath(options.root);
     this.#reconnectTimeout = options.reconnectTimeout ?? RECONNECT_TIMEOUT;
   }

@@ -37,6 +37,14 @@ describe('createExecutor refuses every bad option, naming it', () => {
     ['execArgv with a number', { execArgv: ['--no-warnings', 1] }, TypeError, /`execArgv`/],
     ['env null', { env: null }, TypeError, /`env`/],
     ['env a string', { env: 'PATH=/bin' }, TypeError, /`env`/],
+    // Bug: `queue: 42` passed (the name check coerced it to '42'), `root: 42` failed with
+    // `root.startsWith is not a function`, and on a local backend all three were ignored.
+    ['queue a number', { backend: 'distributed', connection: 'redis://127.0.0.1:6379', queue: 42 }, TypeError, /`queue`.*`42` \(number\)/],
+    ['queue with a colon', { backend: 'distributed', connection: 'redis://127.0.0.1:6379', queue: 'a:b' }, TypeError, /`queue`/],
+    ['root a number', { backend: 'distributed', connection: 'redis://127.0.0.1:6379', root: 42 }, TypeError, /`root`/],
+    ['connection a number', { backend: 'distributed', connection: 42 }, TypeError, /`connection`/],
+    ['connection on the auto backend', { connection: 'redis://127.0.0.1:6379' }, TypeError, /`connection` is an option of backend: 'distributed'.*'auto'/],
+    ['queue on the thread backend', { backend: 'thread', queue: 'jobs' }, TypeError, /`queue` is an option of backend: 'distributed'.*'thread'/],
   ])('%s', (_what, options, ErrorClass, message) => {
     expect(() => createExecutor(options as never)).toThrow(ErrorClass);
     expect(() => createExecutor(options as never)).toThrow(message);

@@ -40,6 +40,9 @@ export interface DistributedWorker extends EventEmitter<WorkerEvents> {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
+/** Cancels of jobs not running here that a worker remembers (see #cancelledEarly); ids are short strings. */
+const CANCELS_REMEMBERED = 10_000;
+
 export async function createWorker(options: WorkerOptions): Promise<DistributedWorker> {
   const resolved = resolveWorkerOptions(options);
   const drivers = await loadDrivers();
@@ -55,6 +58,14 @@ class QueueWorker extends EventEmitter<WorkerEvents> implements DistributedWorke
   #bull?: Worker<JobData, JobResult>;
   #cancels?: CancelListener;
   #running = new Set<string>();
+  /**
+   * Cancels heard for jobs not running here. BullMQ moves a job to active
+   * (so the submitter can no longer remove it, and publishes a cancel) a
+   * moment before it calls our processor: a cancel in that window would be
+   * missed, and a job that never ends would hold a slot for ever. Every worker
+   * hears every cancel, so this keeps only the most recent ones.
+   */
+  #cancelledEarly = new Set<string>();
   #handingBack = false;
   #closing?: Promise<void>;
   #shutdownTimeout = 30_000;
@@ -80,6 +91,7 @@ class QueueWorker extends EventEmitter<WorkerEvents> implements DistributedWorke
       options.queue,
       async (job, token, signal) => {
         this.#running.add(job.id!);
+        if (this.#cancelledEarly.delete(job.id!)) bull.cancelJob(job.id!, `Job ${job.id} was cancelled by its submitter`);
         try {
           const result = await runJob(context, job, token, signal);
           this.emit('job', { id: job.id!, task: job.data.label, ok: true });
@@ -106,6 +118,10 @@ class QueueWorker extends EventEmitter<WorkerEvents> implements DistributedWorke
     this.#bull = bull;
     this.#cancels = await CancelListener.open(drivers.Redis, options.connection, options.queue, (jobId) => {
       if (this.#running.has(jobId)) bull.cancelJob(jobId, `Job ${jobId} was cancelled by its submitter`);
+      else {
+        this.#cancelledEarly.add(jobId);
+        if (this.#cancelledEarly.size > CANCELS_REMEMBERED) this.#cancelledEarly.delete(this.#cancelledEarly.values().next().value!);
+      }
     });
     await bull.waitUntilReady();
     void bull.run().catch((error: unknown) => this.emit('error', error as Error));

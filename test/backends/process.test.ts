@@ -114,7 +114,7 @@ describe('the process backend', () => {
     executor.on('taskStart', () => started++);
     const six = Array.from({ length: 6 }, () => executor.run(hang, null).catch(() => {}));
     const seventh = executor.run(hang, null).catch(() => {});
-    await waitUntil(() => started === 6, 10_000, 'six tasks started');
+    await waitUntil(() => started === 6, 30_000, 'six tasks started');
     expect(executor.stats()).toMatchObject({ running: 6, queued: 1 });
     await executor.destroy();
     await Promise.all([...six, seventh]);

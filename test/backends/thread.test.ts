@@ -149,7 +149,7 @@ describe('thread backend', () => {
     const exited = nextExit(executor);
     await executor.run(whereAmI, undefined);
     await exited;
-    await expect.poll(() => executor.stats().workers, { timeout: 5_000 }).toBe(0);
+    await expect.poll(() => executor.stats().workers, { timeout: 20_000 }).toBe(0);
     // And comes back when work arrives.
     await expect(executor.run(whereAmI, undefined)).resolves.toMatchObject({ isMainThread: false });
   });

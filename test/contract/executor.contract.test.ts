@@ -31,7 +31,7 @@ describe.each(backendsUnderTest)('the Executor contract on the $name backend', (
   let stop: (() => Promise<void>) | undefined;
   beforeAll(async () => {
     stop = await backend.setup?.();
-  }, 30_000);
+  }, 60_000);
   afterAll(async () => {
     await stop?.();
   });

@@ -155,7 +155,7 @@ describe.skipIf(!HAVE_REDIS)('the distributed backend when things fail', () => {
         await expect(executor.run(tasks.double, 2)).rejects.toBeInstanceOf(ConnectionLostError);
         await own.start();
         // The executor and the worker reconnect by themselves.
-        await eventually(async () => (await outcome(executor.run(tasks.double, 3, { timeout: 2000 }))).ok, 15_000);
+        await eventually(async () => (await outcome(executor.run(tasks.double, 3, { timeout: 2000 }))).ok, 30_000);
         expect(await executor.run(tasks.double, 4)).toBe(8);
       } finally {
         await executor.destroy();

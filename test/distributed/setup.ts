@@ -29,8 +29,8 @@ export async function jobCounts(url: string, queue: string): Promise<Record<stri
   }
 }
 
-/** Polls `check` every 25 ms until it returns true or `ms` pass. */
-export async function eventually(check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
+/** Polls `check` every 25 ms until it returns true or `ms` pass (generous: the machine may be loaded). */
+export async function eventually(check: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);

@@ -57,5 +57,5 @@ describe('close() right after a running thread task was stopped', () => {
     expect(executor.stats().workers).toBe(0);
     expect(ledger.live()).toEqual([]);
     expect(warnings).toEqual([]);
-  }, 15_000);
+  }, 60_000);
 });

@@ -1,17 +1,20 @@
 /**
  * A real redis-server for tests and the benchmark: on a free port of
- * 127.0.0.1, without persistence (`--save '' --appendonly no`), killed by pid
+ * 127.0.0.1, without persistence (`--save '' --appendonly no`), stopped
  * afterwards. `stop()` then `start()` again on the same port stands in for
  * Redis going away and coming back (empty, as an unpersisted Redis does).
+ *
+ * redis-server does not notice its parent dying, and a test process can die
+ * without running any exit handler (a runner ending a worker after a hook
+ * timed out left servers behind). So a shell holds each server: it waits on
+ * its stdin, a pipe from this process, and kills the server when a signal name
+ * arrives there or the pipe closes, however this process ended.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer, Socket } from 'node:net';
 
-/** Servers still running: killed when this process exits, even after a timed-out test skipped its cleanup. */
-const live = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of live) child.kill('SIGKILL');
-});
+/** `read` returns on a line (the signal to send) or on end of file (our process is gone): then SIGKILL. */
+const GUARD = 'redis-server "$@" & server=$!; read signal; kill -"${signal:-KILL}" $server; wait $server';
 
 export function redisInstalled(): boolean {
   return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
@@ -49,14 +52,9 @@ export class RedisServer {
 
   async start(): Promise<void> {
     if (this.#child) return;
-    const child = spawn(
-      'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'],
-      { stdio: 'ignore' },
-    );
+    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'];
+    const child = spawn('sh', ['-c', GUARD, 'redis-guard', ...args], { stdio: ['pipe', 'ignore', 'ignore'] });
     this.#child = child;
-    live.add(child);
-    child.once('exit', () => live.delete(child));
     const deadline = Date.now() + 10_000;
     while (!(await answers(this.port))) {
       if (child.exitCode !== null) throw new Error(`redis-server on port ${this.port} exited with code ${child.exitCode}`);
@@ -65,14 +63,14 @@ export class RedisServer {
     }
   }
 
-  /** Kills the server (SIGKILL by default: Redis going away without goodbye). */
+  /** Stops the server (SIGKILL by default: Redis going away without goodbye) and waits until it has exited. */
   async stop(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     const child = this.#child;
     if (!child) return;
     this.#child = undefined;
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill(signal);
+    child.stdin!.end(`${signal.replace(/^SIG/, '')}\n`);
     await exited;
   }
 }

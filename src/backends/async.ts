@@ -61,7 +61,7 @@ class AsyncBackend implements Backend {
   execute(call: TaskCall, signal: CancelSignal): Promise<unknown> {
     if (signal.aborted) return Promise.reject(signal.reason);
     const fn = this.#loaded(call.task);
-    if (fn === undefined) return settleOnAbort(this.#loadThenRun(call), signal);
+    if (fn === undefined) return settleOnAbort(this.#loadThenRun(call, signal), signal);
     let result: unknown;
     const began = performance.now();
     try {
@@ -86,10 +86,15 @@ class AsyncBackend implements Backend {
     return fn;
   }
 
-  /** First call of a task: import its module, then run it as every later call does. */
-  async #loadThenRun(call: TaskCall): Promise<unknown> {
+  /**
+   * First call of a task: import its module, then run it as every later call
+   * does, unless it was aborted (or timed out) during the import: the caller
+   * has had its rejection, and the task must not start after all.
+   */
+  async #loadThenRun(call: TaskCall, signal: CancelSignal): Promise<unknown> {
     const task = call.task as Task;
     await loadTaskFunction(task.module, task.name);
+    if (signal.aborted) return undefined;
     return this.execute(call, NEVER_ABORTED);
   }
 
@@ -158,7 +163,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
 }
 
-/** The caller's signal already guards the outer call of #loadThenRun. */
+/** The outer call of #loadThenRun already races the caller's signal. */
 const NEVER_ABORTED: CancelSignal = {
   aborted: false,
   reason: undefined,

@@ -1,6 +1,6 @@
 /** What only the async backend does: in-process functions and the event-loop block warning. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createExecutor, type Executor, type WarningEvent } from 'unified-executor';
+import { createExecutor, defineTask, TaskTimeoutError, type Executor, type WarningEvent } from 'unified-executor';
 
 let executor: Executor;
 afterEach(() => executor?.destroy());
@@ -72,5 +72,19 @@ describe('async backend', () => {
     expect(createExecutor({ backend: 'async', traits: { expectedCount: 2000 } }).explain().size).toEqual({
       concurrency: 2000,
     });
+  });
+
+  // Bug: a task aborted (or timed out) while its module was still importing
+  // was rejected at once, but then ran anyway once the import finished.
+  it('never starts a task whose timeout fired while its module was importing', async () => {
+    executor = createExecutor({ backend: 'async' });
+    const count = defineTask<(x: number) => number>(new URL('../fixtures/slow-import.mjs', import.meta.url), 'count');
+    const calls = () => (globalThis as { __slowImportCalls?: number }).__slowImportCalls ?? 0;
+    const before = calls();
+    await expect(executor.run(count, 1, { timeout: 50 })).rejects.toBeInstanceOf(TaskTimeoutError);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(calls()).toBe(before);
+    expect(await executor.run(count, 2)).toBe(2);
+    expect(calls()).toBe(before + 1);
   });
 });

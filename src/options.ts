@@ -146,21 +146,18 @@ const DISTRIBUTED_ONLY = ['connection', 'queue', 'root', 'reconnectTimeout'] as 
 
 /**
  * Their types on every backend (the distributed executor checks the values
- * further: the URL, the root being absolute); on a local backend, their
+ * further: `connection` in redisOptions, the root being absolute); on a local backend, their
  * presence: there they would be silently ignored, and an executor that was
  * meant to scale out would quietly run everything here (the policy never
  * picks 'distributed' by itself).
  */
 function validateDistributedOptions(options: ExecutorOptions): void {
-  const { connection, queue, root } = options;
+  const { queue, root } = options;
   if (queue !== undefined && (typeof queue !== 'string' || !/^[^:]+$/.test(queue))) {
     throw new TypeError(`Expected \`queue\` to be a non-empty name without ':', got ${describe(queue)}`);
   }
   if (root !== undefined && typeof root !== 'string' && !(root instanceof URL)) {
     throw new TypeError(`Expected \`root\` to be an absolute path or a file: URL, got ${describe(root)}`);
-  }
-  if (connection !== undefined && typeof connection !== 'string' && (typeof connection !== 'object' || connection === null)) {
-    throw new TypeError(`Expected \`connection\` to be a redis:// URL or ioredis options, got ${describe(connection)}`);
   }
   const backend = options.backend ?? 'auto';
   if (backend === 'distributed') return;

@@ -87,11 +87,12 @@ class QueueWorker extends EventEmitter<WorkerEvents> implements DistributedWorke
       root: options.root,
       handingBack: () => this.#handingBack,
     };
+    const cancel = (jobId: string) => bull.cancelJob(jobId, `Job ${jobId} was cancelled by its submitter`);
     const bull = new drivers.bullmq.Worker<JobData, JobResult>(
       options.queue,
       async (job, token, signal) => {
         this.#running.add(job.id!);
-        if (this.#cancelledEarly.delete(job.id!)) bull.cancelJob(job.id!, `Job ${job.id} was cancelled by its submitter`);
+        if (this.#cancelledEarly.delete(job.id!)) cancel(job.id!);
         try {
           const result = await runJob(context, job, token, signal);
           this.emit('job', { id: job.id!, task: job.data.label, ok: true });
@@ -117,7 +118,7 @@ class QueueWorker extends EventEmitter<WorkerEvents> implements DistributedWorke
     bull.on('error', (error) => this.emit('error', error));
     this.#bull = bull;
     this.#cancels = await CancelListener.open(drivers.Redis, options.connection, options.queue, (jobId) => {
-      if (this.#running.has(jobId)) bull.cancelJob(jobId, `Job ${jobId} was cancelled by its submitter`);
+      if (this.#running.has(jobId)) cancel(jobId);
       else {
         this.#cancelledEarly.add(jobId);
         if (this.#cancelledEarly.size > CANCELS_REMEMBERED) this.#cancelledEarly.delete(this.#cancelledEarly.values().next().value!);

@@ -7,7 +7,8 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { destroyAfterEach } from '../contract/helpers.js';
 import {
   createExecutor,
   defineTask,
@@ -29,17 +30,11 @@ const returnsFunction = defineTask<(x: unknown) => unknown>(fixture('uncloneable
 const pidAfter = defineTask<(ms: number) => number>(fixture('process-info.mjs'), 'pidAfter');
 const info = defineTask<(name: string) => { pid: number; value?: string; execArgv: string[] }>(fixture('process-info.mjs'), 'info');
 
-let executors: Executor[] = [];
+const track = destroyAfterEach();
 /** Children start without the test runner's flags: faster, and what the tests assume. */
 function make(options: ExecutorOptions = {}): Executor {
-  const executor = createExecutor({ backend: 'process', maxWorkers: 1, execArgv: [], ...options });
-  executors.push(executor);
-  return executor;
+  return track(createExecutor({ backend: 'process', maxWorkers: 1, execArgv: [], ...options }));
 }
-afterEach(async () => {
-  await Promise.all(executors.map((e) => e.destroy()));
-  executors = [];
-});
 
 /** A zombie (exited, not yet reaped by whoever inherited it) counts as gone. */
 function alive(pid: number): boolean {

@@ -5,7 +5,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { destroyAfterEach } from '../contract/helpers.js';
 import {
   createExecutor,
   defineTask,
@@ -27,17 +28,8 @@ const spin = defineTask<(ms: number) => number>(fixture('timing.mjs'), 'spin');
 const hang = defineTask<(x: unknown) => Promise<never>>(fixture('timing.mjs'), 'hang');
 const overlap = defineTask<(ms: number) => Promise<{ peak: number; threadId: number }>>(fixture('overlap.mjs'), 'overlap');
 
-let executors: Executor[] = [];
-const threads = (options: ExecutorOptions = {}) => {
-  const executor = createExecutor({ backend: 'thread', ...options });
-  executors.push(executor);
-  return executor;
-};
-
-afterEach(async () => {
-  await Promise.all(executors.map((e) => e.destroy()));
-  executors = [];
-});
+const track = destroyAfterEach();
+const threads = (options: ExecutorOptions = {}) => track(createExecutor({ backend: 'thread', ...options }));
 
 /** Resolves with the next `workerExit` event (optionally of one thread). */
 function nextExit(executor: Executor, id?: number): Promise<WorkerExitEvent> {

@@ -3,7 +3,7 @@
  * every backend in `backendsUnderTest`. Backend-specific behaviour (crashes,
  * recycling, heap limits) lives in test/backends/.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createExecutor,
   ExecutorClosedError,
@@ -16,17 +16,15 @@ import {
   type ExecutorOptions,
 } from 'unified-executor';
 import { backendsUnderTest } from './backends-under-test.js';
-import { outcome, started, take } from './helpers.js';
+import { destroyAfterEach, outcome, started, take } from './helpers.js';
 import * as tasks from './tasks.js';
 
 describe.each(backendsUnderTest)('the Executor contract on the $name backend', (backend) => {
-  let executors: Executor[] = [];
+  const track = destroyAfterEach();
   /** An executor on this backend running `slots` tasks at once (default 2). */
   const make = (options: ExecutorOptions & { slots?: number } = {}) => {
     const { slots = 2, ...rest } = options;
-    const executor = createExecutor({ ...backend.slots(slots), ...rest });
-    executors.push(executor);
-    return executor;
+    return track(createExecutor({ ...backend.slots(slots), ...rest }));
   };
   let stop: (() => Promise<void>) | undefined;
   beforeAll(async () => {
@@ -34,10 +32,6 @@ describe.each(backendsUnderTest)('the Executor contract on the $name backend', (
   }, 60_000);
   afterAll(async () => {
     await stop?.();
-  });
-  afterEach(async () => {
-    await Promise.all(executors.map((e) => e.destroy()));
-    executors = [];
   });
 
   describe('results', () => {

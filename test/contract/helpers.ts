@@ -1,4 +1,21 @@
+import { afterEach } from 'vitest';
 import type { Executor, TaskEvent } from 'unified-executor';
+
+/**
+ * Registers an afterEach that destroys every executor the test handed to the
+ * returned function, so no worker outlives its test; returns the executor.
+ */
+export function destroyAfterEach(): <E extends Executor>(executor: E) => E {
+  let executors: Executor[] = [];
+  afterEach(async () => {
+    await Promise.all(executors.map((e) => e.destroy()));
+    executors = [];
+  });
+  return (executor) => {
+    executors.push(executor);
+    return executor;
+  };
+}
 
 /** Resolves when the executor has started `count` tasks (taskStart events). Call it before `run`: a task may start synchronously. */
 export function started(executor: Executor, count = 1): Promise<TaskEvent[]> {

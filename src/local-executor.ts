@@ -23,6 +23,7 @@ import { mapTasks, type ChunkRunner } from './shared/map.js';
 import { checkTimerOptions, runOptionsProblem } from './shared/run-options.js';
 import { TaskTally } from './shared/stats.js';
 import { Job } from './shared/job.js';
+import { follow, unfollow } from './shared/shared-signal.js';
 import { isTask, taskLabel, type Task, type TaskFunction } from './task.js';
 
 export interface LocalExecutorInit {
@@ -166,21 +167,19 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
     const limit = options.timeout ?? this.#options.taskTimeout;
     const timeout = limit === Number.POSITIVE_INFINITY ? undefined : limit;
     const maxQueue = this.#options.maxQueue ?? Number.POSITIVE_INFINITY;
-    if (this.#queue.size >= maxQueue) {
+    // Below 0 while slots are free: this task would start, not wait.
+    const waiting = this.#waiting();
+    if (waiting >= maxQueue) {
       return Promise.reject(
-        new QueueFullError(
-          `Cannot queue task ${label}: ${this.#queue.size} tasks are waiting (maxQueue ${maxQueue}) and ${this.#running} running`,
-        ),
+        new QueueFullError(`Cannot queue task ${label}: ${waiting} tasks are waiting (maxQueue ${maxQueue}) and ${this.#running} running`),
       );
     }
 
     const userSignal = options.signal;
     const transfer = batch ? undefined : options.transfer;
     const job = new Job(this.#nextId++, task, input, batch, transfer, label, userSignal, timeout, performance.now());
-    if (userSignal) {
-      if (userSignal.aborted) job.handleEvent();
-      else userSignal.addEventListener('abort', job, { once: true });
-    }
+    // One listener per distinct caller signal, however many runs share it.
+    if (userSignal) follow(userSignal, job);
     this.#tally.submitted++;
     const settled = job.settlement();
     this.#live.add(job);
@@ -232,7 +231,7 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
       job.reject(error);
     } finally {
       clearTimeout(timer);
-      job.userSignal?.removeEventListener('abort', job);
+      if (job.userSignal) unfollow(job.userSignal, job);
       this.#scheduleIdle();
     }
   }
@@ -240,7 +239,7 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
   /** Settles a task that never started: aborted while queued, or dropped by destroy(). */
   #drop(job: Job): void {
     if (job.started || !this.#live.delete(job)) return;
-    job.userSignal?.removeEventListener('abort', job);
+    if (job.userSignal) unfollow(job.userSignal, job);
     this.#countFailure(job.reason, job);
     this.emit('taskError', { id: job.id, task: job.label, backend: this.backend, error: job.reason });
     job.reject(job.reason);
@@ -278,6 +277,17 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
       this.#idleScheduled = false;
       if (this.#isIdle()) this.emit('idle');
     });
+  }
+
+  /**
+   * Tasks that wait for a slot, less the free slots (negative while some are
+   * free). p-queue frees a slot a few microtasks after the task's promise
+   * settles, so a caller that awaited a result and submits again would find
+   * its slot still taken; `#running` drops before the caller is resumed, so
+   * the tasks p-queue is about to start are not counted as waiting.
+   */
+  #waiting(): number {
+    return this.#queue.size - (this.#backend.concurrency - this.#running);
   }
 
   #isIdle(): boolean {

@@ -7,6 +7,7 @@
 import { setMaxListeners } from 'node:events';
 import type { MapOptions } from '../executor.js';
 import { mapInputProblem } from './run-options.js';
+import { follow, unfollow } from './shared-signal.js';
 
 export interface ChunkRunner<I, O> {
   label: string;
@@ -60,9 +61,9 @@ export async function* mapTasks<I, O>(
   // is expected, not a leak (Node warns past 10 by default).
   setMaxListeners(0, controller.signal);
   const userSignal = options.signal;
-  const onAbort = () => controller.abort(userSignal!.reason);
+  const onAbort = { handleEvent: () => controller.abort(userSignal!.reason) };
   if (userSignal?.aborted) throw userSignal.reason;
-  userSignal?.addEventListener('abort', onAbort, { once: true });
+  if (userSignal) follow(userSignal, onAbort);
 
   const iterator =
     Symbol.asyncIterator in inputs
@@ -129,7 +130,7 @@ export async function* mapTasks<I, O>(
       for (const value of outcome.values) yield value;
     }
   } finally {
-    userSignal?.removeEventListener('abort', onAbort);
+    if (userSignal) unfollow(userSignal, onAbort);
     // On error, abort, or a consumer that stopped early: cancel what is still
     // running and wait for it, so nothing outlives the loop.
     if (inFlight.some((e) => !e.done)) {

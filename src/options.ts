@@ -3,7 +3,7 @@
  * Bad input is a TypeError/RangeError naming the option, never a silent default.
  */
 import type { BackendName } from './executor.js';
-import { validatePolicy, type PolicyOptions, type TaskTraits } from './policy.js';
+import { validatePolicy, validateTraits, type PolicyOptions, type TaskTraits } from './policy.js';
 
 export interface ResourceLimits {
   /** Heap limit per worker, MiB. Threads: Worker `resourceLimits`; processes: `--max-old-space-size`. */
@@ -60,7 +60,6 @@ const KNOWN = new Set([
   'blockWarningMs', 'connection', 'queue', 'root', 'reconnectTimeout',
 ]);
 const BACKENDS = new Set(['auto', 'process', 'thread', 'async', 'distributed']);
-const TRAITS = new Set(['cpuBound', 'ioBound', 'expectedCount', 'needsSync', 'lifecycleControl']);
 
 function describe(value: unknown): string {
   return `\`${typeof value === 'string' ? value : String(value)}\` (${typeof value})`;
@@ -79,20 +78,6 @@ function checkCount(name: string, value: unknown, min: number, allowInfinity = f
   }
 }
 
-export function validateTraits(traits: unknown, where: string): void {
-  if (traits === undefined) return;
-  if (typeof traits !== 'object' || traits === null) {
-    throw new TypeError(`Expected \`${where}\` to be an object of task traits, got ${describe(traits)}`);
-  }
-  for (const [key, value] of Object.entries(traits)) {
-    if (!TRAITS.has(key)) throw new TypeError(`Unknown task trait \`${key}\` in \`${where}\``);
-    if (key === 'expectedCount') checkCount(`${where}.expectedCount`, value, 0);
-    else if (value !== undefined && typeof value !== 'boolean') {
-      throw new TypeError(`Expected \`${where}.${key}\` to be a boolean, got ${describe(value)}`);
-    }
-  }
-}
-
 /** Throws on the first bad option; never mutates `options`. */
 export function validateOptions(options: ExecutorOptions): void {
   if (typeof options !== 'object' || options === null) {
@@ -106,7 +91,8 @@ export function validateOptions(options: ExecutorOptions): void {
       `Expected \`backend\` to be 'auto', 'process', 'thread', 'async' or 'distributed', got ${describe(options.backend)}`,
     );
   }
-  validateTraits(options.traits, 'traits');
+  // The same check as defineTask's (policy.ts), so a bad trait reads the same in both places.
+  validateTraits(options.traits, { option: 'traits' });
   if (options.policy !== undefined) validatePolicy(options.policy);
   checkCount('maxWorkers', options.maxWorkers, 1);
   checkCount('minWorkers', options.minWorkers, 0);

@@ -4,7 +4,7 @@
  */
 import { basename, isAbsolute } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { TaskTraits } from './policy.js';
+import { validateTraits, type TaskTraits } from './policy.js';
 
 declare const taskTypes: unique symbol;
 
@@ -37,11 +37,15 @@ export function defineTask<F extends (input: any) => any>(
   if (typeof name !== 'string' || name === '') {
     throw new TypeError(`Expected the export name of task ${href} to be a non-empty string, got \`${String(name)}\``);
   }
+  const label = `${basename(fileURLToPath(href))}#${name}`;
+  // At definition time, as the executor's `traits` option is checked at creation:
+  // a typo such as `cpubound` would otherwise route the task to the wrong backend in silence.
+  validateTraits(traits, { task: label });
   const task = {
     module: href,
     name,
     traits: Object.freeze({ ...traits }),
-    label: `${basename(fileURLToPath(href))}#${name}`,
+    label,
     [TASK]: true,
   };
   return Object.freeze(task) as unknown as Task<TaskInput<F>, TaskOutput<F>>;

@@ -1,16 +1,25 @@
 /**
- * An Executor over one backend. Data flows one way:
+ * The executor core over one local backend. Data flows one way:
  *
  *   run(task, input) -> checks (closed? portable? queue full?) -> p-queue (priority, abort while queued)
- *     -> start: timeout timer, taskStart -> backend.execute(job, job) -> worker -> result
+ *     -> dispatch: backend.execute(job, job)     a pool may hold it ahead of a worker's current call
+ *     -> start (job.markStarted, or at dispatch): timeout timer, taskStart, `running`
  *     -> settle: stats, taskEnd / taskError, idle
  *
- * Every task is one Job: the call, its own light abort signal and its
- * bookkeeping. The caller's signal, the timeout and destroy() all abort it with
- * their own reason; a queued job leaves p-queue and is rejected with that reason
- * at once, a running one is settled by the backend with it, and the backend
- * stops the work (a pool ends the worker). So no promise waits on a worker that
- * may never answer.
+ * p-queue is the queue: it orders waiting tasks by priority, then submission,
+ * and hands the backend at most `backend.capacity` of them (its slots, plus
+ * what a pool sends ahead to its workers).
+ *
+ * Two ways through:
+ * - a Job per task (the call, its own light abort signal and its bookkeeping)
+ *   whenever there is something to abort or time: a caller's signal, a timeout,
+ *   a pool worker. The caller's signal, the timeout and destroy() all abort the
+ *   job with their own reason; a queued job leaves p-queue and is rejected at
+ *   once, a dispatched one is settled by the backend with the reason, and the
+ *   backend stops the work (a pool ends the worker, or drops a call it has not
+ *   started). So no promise waits on a worker that may never answer.
+ * - direct (DirectCalls): a call with neither, on an in-process backend, is just
+ *   p-queue's own task; p-queue's promise is the caller's.
  */
 import { EventEmitter } from 'eventemitter3';
 import PQueue from 'p-queue';
@@ -19,11 +28,12 @@ import { ExecutorClosedError, QueueFullError, TaskTimeoutError } from './errors.
 import type { Executor, ExecutorEvents, ExecutorStats, MapOptions, RunOptions } from './executor.js';
 import type { ExecutorOptions } from './options.js';
 import type { Decision, TaskTraits } from './policy.js';
+import { DirectCalls, type CoreCounters } from './shared/direct-calls.js';
+import { Job, type JobOwner } from './shared/job.js';
 import { mapTasks, type ChunkRunner } from './shared/map.js';
 import { checkTimerOptions, runOptionsProblem } from './shared/run-options.js';
-import { TaskTally } from './shared/stats.js';
-import { Job } from './shared/job.js';
 import { follow, unfollow } from './shared/shared-signal.js';
+import { TaskTally } from './shared/stats.js';
 import { isTask, taskLabel, type Task, type TaskFunction } from './task.js';
 
 export interface LocalExecutorInit {
@@ -35,7 +45,10 @@ export interface LocalExecutorInit {
   decision: (task?: Task | TaskFunction) => Decision;
 }
 
-export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Executor {
+const NO_OPTIONS: RunOptions = Object.freeze({});
+const DONE = Promise.resolve();
+
+export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Executor, JobOwner {
   readonly backend;
   #backend: Backend;
   #queue: PQueue;
@@ -45,10 +58,13 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
   #state: 'open' | 'closing' | 'closed' = 'open';
   #closing?: Promise<void>;
   #destroying?: Promise<void>;
-  #nextId = 1;
   #idleScheduled = false;
-  #running = 0;
-  #tally = new TaskTally();
+  /** Started and not settled, on either path. */
+  #counters: CoreCounters = { running: 0, nextId: 1, tally: new TaskTally() };
+  /** Dispatched to a pool that has not started them yet (sent ahead). */
+  #ahead = 0;
+  #direct: DirectCalls | undefined;
+  #reportsStart: boolean;
 
   constructor(init: LocalExecutorInit) {
     super();
@@ -58,10 +74,14 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
     const context: BackendContext = { options: init.options, traits: init.traits, events: this };
     this.#backend = init.factory(context);
     this.backend = this.#backend.kind;
-    this.#queue = new PQueue({ concurrency: this.#backend.concurrency });
+    this.#reportsStart = this.#backend.reportsStart === true;
+    this.#queue = new PQueue({ concurrency: this.#backend.capacity ?? this.#backend.concurrency });
+    if (this.#backend.runNow) {
+      this.#direct = new DirectCalls(this.#backend, this.#counters, this, () => this.#afterSettle());
+    }
   }
 
-  /** Calls the backend keeps in flight: the default window of `map`. */
+  /** Calls the backend runs at once: the default window of `map`. */
   get concurrency(): number {
     return this.#backend.concurrency;
   }
@@ -70,12 +90,12 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
     return this.#decision(task);
   }
 
-  run<I, O>(task: Task<I, O> | TaskFunction<I, O>, input: NoInfer<I>, options: RunOptions = {}): Promise<O> {
+  run<I, O>(task: Task<I, O> | TaskFunction<I, O>, input: NoInfer<I>, options: RunOptions = NO_OPTIONS): Promise<O> {
     return this.#submit(task, input, false, options) as Promise<O>;
   }
 
   /** One call for several inputs (map's chunks); resolves with their results in order. */
-  runBatch<I, O>(task: Task<I, O> | TaskFunction<I, O>, inputs: I[], options: RunOptions = {}): Promise<O[]> {
+  runBatch<I, O>(task: Task<I, O> | TaskFunction<I, O>, inputs: I[], options: RunOptions = NO_OPTIONS): Promise<O[]> {
     return this.#submit(task, inputs, true, options) as Promise<O[]>;
   }
 
@@ -95,7 +115,8 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
   }
 
   stats(): ExecutorStats {
-    return this.#tally.snapshot(this.backend, this.#backend.workers(), this.#queue.size, this.#running);
+    const queued = this.#queue.size + this.#ahead;
+    return this.#counters.tally.snapshot(this.backend, this.#backend.workers(), queued, this.#counters.running);
   }
 
   onIdle(): Promise<void> {
@@ -121,8 +142,6 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
   destroy(): Promise<void> {
     if (!this.#destroying) {
       this.#state = 'closed';
-      // Queued tasks leave p-queue silently with clear(); we settle them ourselves.
-      this.#queue.clear();
       for (const job of [...this.#live]) {
         job.abort(
           new ExecutorClosedError(
@@ -131,6 +150,11 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
         );
         this.#drop(job);
       }
+      this.#direct?.destroy();
+      // What is still queued is either an aborted job (skipped when p-queue
+      // reaches it) or a direct call (rejects when it reaches the front): let
+      // p-queue reach them all at once. clear() would leave their promises pending.
+      this.#queue.concurrency = Number.POSITIVE_INFINITY;
       this.#destroying = this.#backend.destroy().then(() => this.onIdle());
     }
     return this.#destroying;
@@ -138,6 +162,20 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
 
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
+  }
+
+  /** A pool's worker started `job` (JobOwner); for other backends, `#dispatch` calls it. */
+  jobStarted(job: Job): void {
+    if (!job.started && !job.aborted) this.#begin(job);
+  }
+
+  #begin(job: Job): void {
+    if (this.#reportsStart) this.#ahead--;
+    job.started = true;
+    job.startedAt = performance.now();
+    this.#counters.running++;
+    if (this.#listening('taskStart')) this.emit('taskStart', { id: job.id, task: job.label, backend: this.backend });
+    if (job.timeout !== undefined) job.timer = setTimeout(timeOut, job.timeout, job);
   }
 
   /** Why `task` cannot be submitted now, as an error to reject with; undefined if it can. */
@@ -161,8 +199,10 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
     const refused = this.#refuse(task);
     if (refused) return Promise.reject(refused);
     const label = taskLabel(task);
-    const bad = runOptionsProblem(options, label);
-    if (bad) return Promise.reject(bad);
+    if (options !== NO_OPTIONS) {
+      const bad = runOptionsProblem(options, label);
+      if (bad) return Promise.reject(bad);
+    }
     // Infinity: no timer at all (setTimeout would clamp it to 1 ms).
     const limit = options.timeout ?? this.#options.taskTimeout;
     const timeout = limit === Number.POSITIVE_INFINITY ? undefined : limit;
@@ -171,74 +211,106 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
     const waiting = this.#waiting();
     if (waiting >= maxQueue) {
       return Promise.reject(
-        new QueueFullError(`Cannot queue task ${label}: ${waiting} tasks are waiting (maxQueue ${maxQueue}) and ${this.#running} running`),
+        new QueueFullError(`Cannot queue task ${label}: ${waiting} tasks are waiting (maxQueue ${maxQueue}) and ${this.#counters.running} running`),
       );
     }
+    const userSignal = options.signal;
+    if (this.#direct && !batch && timeout === undefined && userSignal === undefined) {
+      return this.#direct.submit(this.#queue, task, input, label, options.priority);
+    }
+    return this.#submitJob(task, input, batch, options, label, timeout);
+  }
 
+  #submitJob(task: Task | TaskFunction, input: unknown, batch: boolean, options: RunOptions, label: string, timeout: number | undefined): Promise<unknown> {
     const userSignal = options.signal;
     const transfer = batch ? undefined : options.transfer;
-    const job = new Job(this.#nextId++, task, input, batch, transfer, label, userSignal, timeout, performance.now());
+    const job = new Job(this, this.#counters.nextId++, task, input, batch, transfer, label, userSignal, timeout, performance.now());
     // One listener per distinct caller signal, however many runs share it.
     if (userSignal) follow(userSignal, job);
-    this.#tally.submitted++;
+    this.#counters.tally.submitted++;
     const settled = job.settlement();
     this.#live.add(job);
 
-    // Only a caller's signal can abort a task while it waits (destroy()
-    // clears the whole queue), so only then does p-queue get a signal, to
-    // drop the task from its queue; it aborts only while the task waits, so
-    // once running, the backend owns the abort (it settles with the reason).
+    // Only a caller's signal can abort a task while it waits (destroy() drops
+    // every live job itself), so only then does p-queue get a signal, to drop
+    // the task from its queue; it aborts only while the task waits, so once
+    // dispatched, the backend owns the abort (it settles with the reason).
     let queueSignal: AbortSignal | undefined;
     if (userSignal) {
       const whileQueued = new AbortController();
       queueSignal = whileQueued.signal;
       const dropIfQueued = () => {
-        if (!job.started) whileQueued.abort(job.reason);
+        if (!job.dispatched) whileQueued.abort(job.reason);
       };
       if (job.aborted) dropIfQueued();
       else job.addEventListener('abort', dropIfQueued);
     }
-    const queued = this.#queue.add(() => this.#start(job), { priority: options.priority ?? 0, signal: queueSignal });
-    // `#start` never throws (it settles the caller's promise itself), so
+    const queued = this.#queue.add(() => this.#dispatch(job), { priority: options.priority ?? 0, signal: queueSignal });
+    // `#dispatch` never throws (it settles the caller's promise itself), so
     // p-queue rejects only when the caller's signal drops a waiting task.
     if (queueSignal) queued.catch(() => this.#drop(job));
     return settled;
   }
 
-  /**
-   * Runs in the queue's slot. Accounting and events happen here, before the
-   * slot is released, so a `taskEnd` always comes before the next `taskStart`.
-   */
-  async #start(job: Job): Promise<void> {
-    job.started = true;
-    const startedAt = performance.now();
-    this.#running++;
-    if (this.#listening('taskStart')) this.emit('taskStart', { id: job.id, task: job.label, backend: this.backend });
-    const timer = job.timeout === undefined ? undefined : setTimeout(timeOut, job.timeout, job);
-    try {
-      // Backends settle with the signal's reason as soon as it aborts (their contract).
-      const value = await this.#backend.execute(job, job);
-      const runMs = this.#finish(job, startedAt);
-      this.#tally.completed++;
-      if (this.#listening('taskEnd')) {
-        this.emit('taskEnd', { id: job.id, task: job.label, backend: this.backend, waitMs: startedAt - job.queuedAt, runMs });
-      }
-      job.resolve(value);
-    } catch (error) {
-      this.#finish(job, startedAt);
-      this.#countFailure(error, job);
-      this.emit('taskError', { id: job.id, task: job.label, backend: this.backend, error });
-      job.reject(error);
-    } finally {
-      clearTimeout(timer);
-      if (job.userSignal) unfollow(job.userSignal, job);
-      this.#scheduleIdle();
+  /** Runs in the queue's slot: hands the job to the backend; the slot is held until it settles. */
+  #dispatch(job: Job): Promise<void> {
+    // Dropped while it waited (destroy(), or an abort p-queue had no signal for).
+    if (job.aborted) {
+      this.#drop(job);
+      return DONE;
     }
+    job.dispatched = true;
+    if (this.#reportsStart) this.#ahead++;
+    else this.#begin(job);
+    // Backends settle with the signal's reason as soon as it aborts (their contract).
+    return this.#backend.execute(job, job).then(
+      (value) => this.#settle(job, true, value),
+      (error: unknown) => this.#settle(job, false, error),
+    );
   }
 
-  /** Settles a task that never started: aborted while queued, or dropped by destroy(). */
+  /**
+   * Accounting and events happen here, before the caller's promise settles,
+   * so a `taskEnd` always comes before the next `taskStart` and the slot is
+   * free when the caller resumes.
+   */
+  #settle(job: Job, ok: boolean, outcome: unknown): void {
+    clearTimeout(job.timer);
+    if (job.userSignal) unfollow(job.userSignal, job);
+    this.#live.delete(job);
+    const counters = this.#counters;
+    // A call that ends before it started: aborted while sent ahead, or a result before any start notice.
+    if (!job.started) {
+      if (!ok) {
+        this.#ahead--;
+        this.#countFailure(outcome, job);
+        this.emit('taskError', { id: job.id, task: job.label, backend: this.backend, error: outcome });
+        job.reject(outcome);
+        this.#afterSettle();
+        return;
+      }
+      this.#begin(job);
+    }
+    const runMs = performance.now() - job.startedAt;
+    counters.running--;
+    counters.tally.timed(job.startedAt - job.queuedAt, runMs);
+    if (ok) {
+      counters.tally.completed++;
+      if (this.#listening('taskEnd')) {
+        this.emit('taskEnd', { id: job.id, task: job.label, backend: this.backend, waitMs: job.startedAt - job.queuedAt, runMs });
+      }
+      job.resolve(outcome);
+    } else {
+      this.#countFailure(outcome, job);
+      this.emit('taskError', { id: job.id, task: job.label, backend: this.backend, error: outcome });
+      job.reject(outcome);
+    }
+    this.#afterSettle();
+  }
+
+  /** Settles a task that never reached the backend: aborted while queued, or dropped by destroy(). */
   #drop(job: Job): void {
-    if (job.started || !this.#live.delete(job)) return;
+    if (job.dispatched || !this.#live.delete(job)) return;
     if (job.userSignal) unfollow(job.userSignal, job);
     this.#countFailure(job.reason, job);
     this.emit('taskError', { id: job.id, task: job.label, backend: this.backend, error: job.reason });
@@ -246,13 +318,11 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
     this.#scheduleIdle();
   }
 
-  /** Bookkeeping when a started task settles; returns its run time in ms. */
-  #finish(job: Job, startedAt: number): number {
-    const runMs = performance.now() - startedAt;
-    this.#live.delete(job);
-    this.#running--;
-    this.#tally.timed(startedAt - job.queuedAt, runMs);
-    return runMs;
+  #afterSettle(): void {
+    // A pool's window follows measured run times: hand it what it takes now.
+    const capacity = this.#backend.capacity;
+    if (capacity !== undefined && capacity !== this.#queue.concurrency && !this.#destroying) this.#queue.concurrency = capacity;
+    this.#scheduleIdle();
   }
 
   /** Skips building an event's payload when nobody listens: `run` is a hot path. */
@@ -262,8 +332,8 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
 
   /** A rejection by the task's own abort signal is a cancellation, except a timeout, which is a failure. */
   #countFailure(error: unknown, signal: Job): void {
-    if (signal.aborted && signal.reason === error && !(error instanceof TaskTimeoutError)) this.#tally.cancelled++;
-    else this.#tally.failed++;
+    if (signal.aborted && signal.reason === error && !(error instanceof TaskTimeoutError)) this.#counters.tally.cancelled++;
+    else this.#counters.tally.failed++;
   }
 
   /**
@@ -280,20 +350,19 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
   }
 
   /**
-   * Tasks that wait for a slot, less the free slots (negative while some are
-   * free). p-queue frees a slot a few microtasks after the task's promise
-   * settles, so a caller that awaited a result and submits again would find
-   * its slot still taken; `#running` drops before the caller is resumed, so
-   * the tasks p-queue is about to start are not counted as waiting.
+   * Tasks that wait to start (in p-queue or sent ahead to a worker), less the
+   * free slots (negative while some are free). p-queue frees a slot a few
+   * microtasks after the task's promise settles, so a caller that awaited a
+   * result and submits again would find its slot still taken; `running` drops
+   * before the caller is resumed, so what p-queue is about to start does not count.
    */
   #waiting(): number {
-    return this.#queue.size - (this.#backend.concurrency - this.#running);
+    return this.#queue.size + this.#ahead - (this.#backend.concurrency - this.#counters.running);
   }
 
   #isIdle(): boolean {
-    return this.#queue.size === 0 && this.#running === 0 && this.#live.size === 0;
+    return this.#queue.size === 0 && this.#counters.running === 0 && this.#live.size === 0 && this.#ahead === 0;
   }
-
 }
 
 /** A job's timeout fired (a plain function with the job as argument: no closure per timed task). */

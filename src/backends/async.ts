@@ -75,6 +75,24 @@ class AsyncBackend implements Backend {
     return settleOnAbort(this.#track(result, call.label), signal);
   }
 
+  /** The executor's direct path (no signal, no timeout): run now, return the value or a promise. */
+  runNow(task: Task | TaskFunction, input: unknown, label: string): unknown {
+    const fn = this.#loaded(task);
+    if (fn === undefined) {
+      const { module, name } = task as Task;
+      return loadTaskFunction(module, name).then(() => this.runNow(task, input, label));
+    }
+    const began = performance.now();
+    let result: unknown;
+    try {
+      result = fn(input);
+    } finally {
+      const blocked = performance.now() - began;
+      if (blocked >= this.#threshold) this.#warn(blocked, label, performance.now());
+    }
+    return isThenable(result) ? this.#track(result, label) : result;
+  }
+
   /** The function of a task already imported (or a plain function), without building a key string. */
   #loaded(task: Task | TaskFunction): Fn | undefined {
     if (!isTask(task)) return task as Fn;

@@ -23,12 +23,33 @@ export interface TaskCall {
   transfer?: TransferListItem[];
   /** For messages: the task's label. */
   label: string;
+  /** A worker started the call. Backends with `reportsStart` call it; others never need to. */
+  markStarted(): void;
 }
 
 export interface Backend {
   readonly kind: LocalBackend;
-  /** How many calls the executor keeps in flight on this backend. */
+  /** How many calls run at once on this backend (its slots). */
   readonly concurrency: number;
+  /**
+   * How many calls the executor hands over now: the running ones plus those a
+   * pool sends ahead to its workers. Read again after every settle (a pool's
+   * window follows measured run times). @default concurrency
+   */
+  readonly capacity?: number;
+  /**
+   * The backend tells the executor when each call starts (`call.markStarted()`):
+   * a call sent ahead waits in a worker first, and its timeout, `taskStart` and
+   * `running` count from its start. Otherwise a call starts when `execute` is called.
+   */
+  readonly reportsStart?: boolean;
+  /**
+   * In-process backends: runs the task now on the caller's event loop and
+   * returns its value or a thenable (a task not yet imported returns one).
+   * The executor takes this path for calls with no signal and no timeout,
+   * with no per-call object beyond p-queue's own.
+   */
+  runNow?(task: Task | TaskFunction, input: unknown, label: string): unknown;
   /** Throws (TaskNotPortableError, ...) if this backend can never run the task. */
   accept(task: Task | TaskFunction): void;
   /**

@@ -1,6 +1,6 @@
 /**
  * One task from `run` to its settlement, as one object: the call a backend
- * runs (TaskCall), the task's own abort signal (a TaskSignal), the listener on
+ * runs (TaskCall), the task's own abort signal (a TaskSignal), its follower on
  * the caller's signal, and the executor's bookkeeping. `run` is the hot path of
  * tiny tasks: at 50,000 calls submitted at once, every extra object or closure
  * per call is garbage the collector must copy while the calls wait, and GC was
@@ -11,20 +11,30 @@ import type { TaskCall } from '../backends/backend.js';
 import type { Task, TaskFunction } from '../task.js';
 import { TaskSignal } from './task-signal.js';
 
+/** Who hears that a worker started a job (the executor core). */
+export interface JobOwner {
+  jobStarted(job: Job): void;
+}
+
 export class Job extends TaskSignal implements TaskCall {
-  /** It left the queue and reached the backend. */
+  /** It left the executor's queue for the backend (a pool may hold it ahead of a worker's current call). */
+  dispatched = false;
+  /** A worker (or the event loop) began running it: its timeout counts from here. */
   started = false;
+  startedAt = 0;
+  timer: NodeJS.Timeout | undefined = undefined;
   resolve!: (value: unknown) => void;
   reject!: (error: unknown) => void;
 
   constructor(
+    readonly owner: JobOwner,
     readonly id: number,
     readonly task: Task | TaskFunction,
     readonly input: unknown,
     readonly batch: boolean,
     readonly transfer: TransferListItem[] | undefined,
     readonly label: string,
-    /** The caller's signal, if any: this job is its abort listener (see handleEvent). */
+    /** The caller's signal, if any: this job follows it (see handleEvent). */
     readonly userSignal: AbortSignal | undefined,
     /** ms of running time allowed; undefined: no limit. */
     readonly timeout: number | undefined,
@@ -33,9 +43,14 @@ export class Job extends TaskSignal implements TaskCall {
     super();
   }
 
-  /** The caller's signal aborted: abort this task with its reason (an object listener, not a closure per call). */
+  /** The caller's signal aborted: abort this task with its reason (an object follower, not a closure per call). */
   handleEvent(): void {
     this.abort(this.userSignal!.reason);
+  }
+
+  /** The backend says a worker started this call (calls sent ahead start after they are sent). */
+  markStarted(): void {
+    if (!this.started) this.owner.jobStarted(this);
   }
 
   /** The promise `run` returns; settled through `resolve`/`reject`. */

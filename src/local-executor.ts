@@ -28,6 +28,7 @@ import { ExecutorClosedError, QueueFullError, TaskTimeoutError } from './errors.
 import type { Executor, ExecutorEvents, ExecutorStats, MapOptions, RunOptions } from './executor.js';
 import type { ExecutorOptions } from './options.js';
 import type { Decision, TaskTraits } from './policy.js';
+import type { CallSample } from './shared/call-sample.js';
 import { DirectCalls, type CoreCounters } from './shared/direct-calls.js';
 import { Job, type JobOwner } from './shared/job.js';
 import { mapTasks, type ChunkRunner } from './shared/map.js';
@@ -168,6 +169,9 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
   jobStarted(job: Job): void {
     if (!job.started && !job.aborted) this.#begin(job);
   }
+
+  /** What a worker measured of `job` (JobOwner): for the task profiles (issue 13). */
+  jobMeasured(_job: Job, _sample: CallSample): void {}
 
   #begin(job: Job): void {
     if (this.#reportsStart) this.#ahead--;

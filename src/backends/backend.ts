@@ -10,6 +10,7 @@ import type { ExecutorEvents } from '../executor.js';
 import type { ExecutorOptions } from '../options.js';
 import type { LocalBackend, TaskTraits } from '../policy.js';
 import type { Task, TaskFunction } from '../task.js';
+import type { CallSample } from '../shared/call-sample.js';
 import type { CancelSignal } from '../shared/task-signal.js';
 
 export type { CancelSignal };
@@ -25,6 +26,8 @@ export interface TaskCall {
   label: string;
   /** A worker started the call. Backends with `reportsStart` call it; others never need to. */
   markStarted(): void;
+  /** What a worker measured of the call, when it sampled this one (before the call settles). */
+  measured(sample: CallSample): void;
 }
 
 export interface Backend {

@@ -9,11 +9,13 @@
 import type { TransferListItem } from 'node:worker_threads';
 import type { TaskCall } from '../backends/backend.js';
 import type { Task, TaskFunction } from '../task.js';
+import type { CallSample } from './call-sample.js';
 import { TaskSignal } from './task-signal.js';
 
-/** Who hears that a worker started a job (the executor core). */
+/** Who hears that a worker started a job, and what it measured of it (the executor core). */
 export interface JobOwner {
   jobStarted(job: Job): void;
+  jobMeasured(job: Job, sample: CallSample): void;
 }
 
 export class Job extends TaskSignal implements TaskCall {
@@ -51,6 +53,11 @@ export class Job extends TaskSignal implements TaskCall {
   /** The backend says a worker started this call (calls sent ahead start after they are sent). */
   markStarted(): void {
     if (!this.started) this.owner.jobStarted(this);
+  }
+
+  /** The backend passes on what a worker measured of this call (a sample of calls only). */
+  measured(sample: CallSample): void {
+    this.owner.jobMeasured(this, sample);
   }
 
   /** The promise `run` returns; settled through `resolve`/`reject`. */

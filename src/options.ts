@@ -21,7 +21,11 @@ export interface ExecutorOptions {
   readonly maxWorkers?: number;
   /** Pool backends: workers kept alive even when idle. Minimum 0. @default 0 for processes, piscina's default for threads */
   readonly minWorkers?: number;
-  /** Async backend: tasks in flight at once. Minimum 1. @default expectedCount when declared, else 500 */
+  /**
+   * Async backend: tasks in flight at once. Distributed backend: the slots this submitter counts on the
+   * workers giving it (jobs within them are not counted as waiting by `maxQueue`), and `map`'s default window.
+   * Minimum 1. @default expectedCount when declared, else 500 (distributed: none for `maxQueue`, 32 for `map`)
+   */
   readonly concurrency?: number;
   /** Pool backends: tasks one worker runs at once (async tasks share a worker while they wait). Minimum 1. @default 1 (CPU), more when the policy sizes a pool for I/O */
   readonly concurrentTasksPerWorker?: number;

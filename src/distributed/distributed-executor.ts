@@ -23,9 +23,11 @@ import {
   WorkerCrashedError,
 } from '../errors.js';
 import type { Executor, ExecutorEvents, ExecutorStats, MapOptions, RunOptions, TaskBackend } from '../executor.js';
-import { validateTimeout, type ExecutorOptions } from '../options.js';
+import type { ExecutorOptions } from '../options.js';
 import type { Decision } from '../policy.js';
 import { mapTasks, type ChunkRunner } from '../shared/map.js';
+import { checkTimerOptions, notATaskProblem, runOptionsProblem } from '../shared/run-options.js';
+import { follow, unfollow, type AbortFollower } from '../shared/shared-signal.js';
 import { TaskTally } from '../shared/stats.js';
 import { isTask, taskLabel, type Task, type TaskFunction } from '../task.js';
 import { ClientLink, type LinkListener } from './client-link.js';
@@ -35,8 +37,8 @@ import type { JobData, JobResult } from './protocol.js';
 import { rebuildRemoteError } from './remote-error.js';
 import { rootPath, toTaskRef } from './task-ref.js';
 
-/** One `run` (or one map chunk) between submission and settlement. */
-interface RemoteCall {
+/** One `run` (or one map chunk) between submission and settlement; its handleEvent is the caller's abort. */
+interface RemoteCall extends AbortFollower {
   id: number;
   jobId: string;
   label: string;
@@ -49,7 +51,7 @@ interface RemoteCall {
   timer?: NodeJS.Timeout;
   resolve(value: unknown): void;
   reject(error: unknown): void;
-  detach(): void;
+  signal?: AbortSignal; // the caller's, followed (one listener per distinct signal) until the call settles
 }
 
 type Ending = { kind: 'completed'; value: unknown; runMs?: number } | { kind: 'failed' | 'cancelled'; error: unknown };
@@ -91,6 +93,7 @@ export class DistributedExecutor extends EventEmitter<ExecutorEvents> implements
   constructor(options: ExecutorOptions) {
     super();
     redisOptions(options.connection); // a bad connection is a TypeError now, not at the first run
+    checkTimerOptions(options);
     this.#options = options;
     // Types were checked by validateOptions; the values are checked here.
     this.#queueName = options.queue ?? 'unified-executor';
@@ -179,6 +182,8 @@ export class DistributedExecutor extends EventEmitter<ExecutorEvents> implements
   }
 
   #refuse(task: Task | TaskFunction): Error | undefined {
+    const notATask = notATaskProblem(task);
+    if (notATask) return notATask;
     if (this.#state !== 'open') {
       return new ExecutorClosedError(`Cannot run task ${taskLabel(task)}: the executor is ${this.#destroying ? 'destroyed' : 'closed'}`);
     }
@@ -194,21 +199,22 @@ export class DistributedExecutor extends EventEmitter<ExecutorEvents> implements
     const refused = this.#refuse(task);
     if (refused) return Promise.reject(refused);
     const label = taskLabel(task);
-    const timeout = options.timeout ?? this.#options.taskTimeout;
+    // Checked before anything is counted or registered: a refused call leaves nothing for close() to wait on.
+    const bad = runOptionsProblem(options, label);
+    if (bad) return Promise.reject(bad);
+    // Infinity: no timer at all (setTimeout would clamp it to 1 ms), and no limit sent to the worker.
+    const limit = options.timeout ?? this.#options.taskTimeout;
+    const timeout = limit === Number.POSITIVE_INFINITY ? undefined : limit;
     const retries = options.retries ?? 0;
     let data: JobData;
     try {
-      validateTimeout(options.timeout, `task ${label}`);
-      if (!Number.isInteger(retries) || retries < 0) {
-        throw new TypeError(`Expected \`retries\` of task ${label} to be an integer from 0 and up, got \`${String(retries)}\``);
-      }
       const maxQueue = this.#options.maxQueue ?? Number.POSITIVE_INFINITY;
       // Counting walks every call: only worth it when there is a limit.
-      if (maxQueue !== Number.POSITIVE_INFINITY) {
-        const { queued, running } = this.stats();
-        if (queued >= maxQueue) {
-          throw new QueueFullError(`Cannot queue task ${label}: ${queued} tasks are waiting (maxQueue ${maxQueue}) and ${running} running`);
-        }
+      const { queued, running } = maxQueue === Number.POSITIVE_INFINITY ? { queued: 0, running: 0 } : this.stats();
+      // Workers' slots are unknown here: `concurrency` is how many this submitter counts on; jobs within it start, not wait.
+      const waiting = queued - Math.max(0, (this.#options.concurrency ?? 0) - running);
+      if (waiting >= maxQueue) {
+        throw new QueueFullError(`Cannot queue task ${label}: ${waiting} tasks are waiting (maxQueue ${maxQueue}) and ${running} running`);
       }
       if (this.#lost) {
         throw new ConnectionLostError(
@@ -232,11 +238,6 @@ export class DistributedExecutor extends EventEmitter<ExecutorEvents> implements
     const jobId = `${this.#clientId}-${id}`;
     this.#tally.submitted++;
     return new Promise((resolve, reject) => {
-      const signal = options.signal;
-      const onAbort = () => {
-        const started = call.state === 'active';
-        if (this.#end(call, { kind: 'cancelled', error: signal!.reason })) this.#withdraw(call, started);
-      };
       const call: RemoteCall = {
         id,
         jobId,
@@ -247,14 +248,15 @@ export class DistributedExecutor extends EventEmitter<ExecutorEvents> implements
         queuedAt: performance.now(),
         resolve,
         reject,
-        detach: () => signal?.removeEventListener('abort', onAbort),
+        signal: options.signal,
+        handleEvent: () => {
+          const started = call.state === 'active';
+          if (this.#end(call, { kind: 'cancelled', error: call.signal!.reason })) this.#withdraw(call, started);
+        },
       };
       this.#calls.set(jobId, call);
-      if (signal?.aborted) {
-        onAbort();
-        return;
-      }
-      signal?.addEventListener('abort', onAbort, { once: true });
+      if (call.signal) follow(call.signal, call); // handleEvent at once if it has aborted
+      if (!this.#calls.has(jobId)) return;
       this.#connect()
         .then((link) => (this.#calls.has(jobId) ? link.add(label, data, { jobId, priority: options.priority ?? 0, retries }) : undefined))
         .then(
@@ -383,7 +385,7 @@ export class DistributedExecutor extends EventEmitter<ExecutorEvents> implements
     if (this.#calls.get(call.jobId) !== call) return false;
     this.#calls.delete(call.jobId);
     clearTimeout(call.timer);
-    call.detach();
+    if (call.signal) unfollow(call.signal, call);
     const now = performance.now();
     if (ending.kind === 'completed') {
       // The 'active' event can be missed across a reconnect: a result still means the task started.
@@ -397,9 +399,7 @@ export class DistributedExecutor extends EventEmitter<ExecutorEvents> implements
       this.emit('taskEnd', { id: call.id, task: call.label, backend: this.backend, waitMs, runMs });
       call.resolve(ending.value);
     } else {
-      if (call.startedAt !== undefined) {
-        this.#tally.timed(call.startedAt - call.queuedAt, now - call.startedAt);
-      }
+      if (call.startedAt !== undefined) this.#tally.timed(call.startedAt - call.queuedAt, now - call.startedAt);
       if (ending.kind === 'cancelled') this.#tally.cancelled++;
       else this.#tally.failed++;
       this.emit('taskError', { id: call.id, task: call.label, backend: this.backend, error: ending.error });

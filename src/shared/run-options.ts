@@ -8,6 +8,7 @@
  */
 import type { ExecutorOptions } from '../options.js';
 import { validateTimeout } from '../options.js';
+import { isTask } from '../task.js';
 
 /**
  * The longest delay Node's timers take (2^31 - 1 ms, about 24.8 days): a
@@ -44,13 +45,19 @@ export function checkTimerOptions(options: ExecutorOptions): void {
   if (error) throw error;
 }
 
+/** A TypeError if `task` is neither a defineTask() task nor a function (what run and map take), or undefined. */
+export function notATaskProblem(task: unknown): TypeError | undefined {
+  if (isTask(task) || typeof task === 'function') return undefined;
+  return new TypeError(`Expected a task from defineTask(module, exportName) or a function, got ${describe(task)}`);
+}
+
 /** The first problem with the options of one `run` of task `label`, or undefined. */
 export function runOptionsProblem(options: unknown, label: string): Error | undefined {
   if (options === undefined) return undefined;
   if (typeof options !== 'object' || options === null) {
     return new TypeError(`Expected the options of task ${label} to be an object, got ${describe(options)}`);
   }
-  const { timeout, priority, signal, transfer } = options as Record<string, unknown>;
+  const { timeout, priority, signal, transfer, retries } = options as Record<string, unknown>;
   try {
     validateTimeout(timeout, `task ${label}`);
   } catch (error) {
@@ -66,6 +73,10 @@ export function runOptionsProblem(options: unknown, label: string): Error | unde
   }
   if (transfer !== undefined && !Array.isArray(transfer)) {
     return new TypeError(`Expected \`transfer\` of task ${label} to be an array of transferable objects, got ${describe(transfer)}`);
+  }
+  // Read by the distributed backend only, but checked on every one: the same call is refused the same way everywhere.
+  if (retries !== undefined && !(typeof retries === 'number' && Number.isInteger(retries) && retries >= 0)) {
+    return new TypeError(`Expected \`retries\` of task ${label} to be an integer from 0 and up, got ${describe(retries)}`);
   }
   return undefined;
 }

@@ -25,14 +25,16 @@ export interface BackendUnderTest {
 /**
  * The distributed backend against a real redis-server, with one worker process
  * per queue: queue `contract-n` is served by a single worker of concurrency n,
- * so exactly n jobs run at once, as on the local backends.
+ * so exactly n jobs run at once, as on the local backends. The submitter is
+ * told so (`concurrency: n`): it cannot see the workers' slots, and counts
+ * jobs beyond them as waiting for `maxQueue`.
  */
 function distributed(): BackendUnderTest {
   let url = '';
   return {
     name: 'distributed',
     isolated: true,
-    slots: (n) => ({ backend: 'distributed', connection: url, queue: `contract-${n}` }),
+    slots: (n) => ({ backend: 'distributed', connection: url, queue: `contract-${n}`, concurrency: n }),
     async setup() {
       const redis = await RedisServer.start();
       url = redis.url;

@@ -8,6 +8,8 @@ export type { Task, TaskFunction, TaskInput, TaskOutput } from './task.js';
 export { selectBackend, RULES } from './policy.js';
 export type { TaskTraits, Decision, PolicyOptions, RuleId, LocalBackend } from './policy.js';
 export type { ExecutorOptions, ResourceLimits } from './options.js';
+export { workerFlags } from './shared/worker-flags.js';
+export type { WorkerFlags } from './shared/worker-flags.js';
 export type {
   Executor,
   BackendName,

@@ -4,6 +4,7 @@
  */
 import type { BackendName } from './executor.js';
 import { validatePolicy, validateTraits, type PolicyOptions, type TaskTraits } from './policy.js';
+import { checkExecArgv } from './shared/worker-flags.js';
 
 export interface ResourceLimits {
   /** Heap limit per worker, MiB. Threads: Worker `resourceLimits`; processes: `--max-old-space-size`. */
@@ -125,6 +126,8 @@ export function validateOptions(options: ExecutorOptions): void {
   if (options.execArgv !== undefined && !(Array.isArray(options.execArgv) && options.execArgv.every((a) => typeof a === 'string'))) {
     throw new TypeError(`Expected \`execArgv\` to be an array of strings, got ${describe(options.execArgv)}`);
   }
+  // A flag that cannot work (`-e`; `--expose-gc` on threads) fails here, not in every worker.
+  if (options.execArgv !== undefined) checkExecArgv(options.execArgv, options.backend === 'thread' ? 'thread' : 'process');
   if (options.env !== undefined && (typeof options.env !== 'object' || options.env === null)) {
     throw new TypeError(`Expected \`env\` to be an object, got ${describe(options.env)}`);
   }

@@ -21,6 +21,7 @@ import { Piscina, queueOptionsSymbol } from 'piscina';
 import { TaskNotPortableError, TaskTimeoutError, WorkerCrashedError } from '../errors.js';
 import type { CallOutcome } from '../shared/run-call.js';
 import { deserializeError } from '../shared/serialize-error.js';
+import { threadFlags } from '../shared/worker-flags.js';
 import { isTask, taskLabel, type Task, type TaskFunction } from '../task.js';
 import type { Backend, BackendContext, CancelSignal, TaskCall } from './backend.js';
 import { findUncloneable } from './cloneable.js';
@@ -60,6 +61,8 @@ class ThreadBackend implements Backend {
     // run, so piscina's own queue stays empty except while a thread starts or
     // is replaced: every call is posted the moment it starts.
     this.concurrency = maxWorkers * perWorker;
+    const flags = threadFlags(options.execArgv ?? process.execArgv);
+    const heapMb = options.resourceLimits ? options.resourceLimits.maxOldGenerationSizeMb : flags.heapMb;
     this.#roster = new ThreadRoster({
       events: context.events,
       perWorker,
@@ -75,10 +78,12 @@ class ThreadBackend implements Backend {
       ...(options.minWorkers !== undefined ? { minThreads: options.minWorkers } : {}),
       idleTimeout: options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT_MS,
       concurrentTasksPerWorker: perWorker,
-      execArgv: options.execArgv ?? process.execArgv,
-      ...(options.resourceLimits?.maxOldGenerationSizeMb !== undefined
-        ? { resourceLimits: { maxOldGenerationSizeMb: options.resourceLimits.maxOldGenerationSizeMb } }
-        : {}),
+      // Without the flags a Worker refuses (`--expose-gc`, `--max-old-space-size`...: ERR_WORKER_INVALID_EXEC_ARGV,
+      // issue 11) or that run something else; the parent's heap flag becomes the thread's resourceLimits.
+      // (V8's flag is process-wide, so the thread's heap has that limit anyway; Node then also
+      // ignores a smaller `resourceLimits`, measured on Node 20.)
+      execArgv: flags.execArgv,
+      ...(heapMb !== undefined ? { resourceLimits: { maxOldGenerationSizeMb: heapMb } } : {}),
       // The executor keeps its own wait/run percentiles: piscina's histograms would be paid for twice.
       recordTiming: false,
       loadBalancer: this.#roster.balancer,

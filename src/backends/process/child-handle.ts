@@ -5,7 +5,8 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { ChildMessage, ParentMessage } from './protocol.js';
+import { TAG, type ChildMessage, type ParentMessage } from './protocol.js';
+import { poolChildEnv, refuseForkInPoolChild, START_TIMEOUT_MS } from './start-guard.js';
 
 /**
  * The built child entry. tsup bundles everything into a flat `dist/`, so the
@@ -40,15 +41,20 @@ export class ChildHandle {
   #stopping = false;
   #timer?: NodeJS.Timeout;
   #referenced = true;
+  /** Ends a child that never says `ready` (see START_TIMEOUT_MS). */
+  #startTimer?: NodeJS.Timeout;
+  #startTimedOut = false;
   #status?: { code: number | null; signal: NodeJS.Signals | null };
 
   constructor(options: ChildSpawnOptions, listener: ChildListener) {
     this.#listener = listener;
+    refuseForkInPoolChild();
     let child: ChildProcess;
     try {
       child = fork(CHILD_ENTRY, [], {
         execArgv: options.execArgv,
-        env: options.env,
+        // At each fork, not once per pool: a change to process.env reaches children forked later, as before.
+        env: poolChildEnv(options.env),
         serialization: 'advanced',
       });
     } catch {
@@ -59,7 +65,19 @@ export class ChildHandle {
     }
     this.#process = child;
     this.pid = child.pid ?? 0;
-    child.on('message', (message: ChildMessage) => this.#listener.message(this, message));
+    child.on('message', (message: ChildMessage) => {
+      if (message[0] === TAG.ready) clearTimeout(this.#startTimer);
+      this.#listener.message(this, message);
+    });
+    // A child that hangs before `ready` (a preload that never ends, flags that
+    // made it run something else) would hold its slot forever: end it, and the
+    // pool counts a failed start, backing off as for a child that died.
+    this.#startTimer = setTimeout(() => {
+      if (this.#stopping) return;
+      this.#startTimedOut = true;
+      this.kill();
+    }, START_TIMEOUT_MS);
+    this.#startTimer.unref();
     // The exit counts once the process has exited AND the IPC channel has
     // closed, so every message the child sent before dying (a result, `ready`)
     // has been read. 'close' would say exactly that, but it never fires after
@@ -85,6 +103,11 @@ export class ChildHandle {
 
   get exited(): boolean {
     return this.#exited;
+  }
+
+  /** Why it was ended, when it never said `ready` in time (for the exit message). */
+  get startTimeout(): string | undefined {
+    return this.#startTimedOut ? `it sent no \`ready\` within ${START_TIMEOUT_MS / 1000} s` : undefined;
   }
 
   /** Throws synchronously when the message cannot be cloned (nothing is written then). */
@@ -141,6 +164,7 @@ export class ChildHandle {
     if (this.#exited) return;
     this.#exited = true;
     clearTimeout(this.#timer);
+    clearTimeout(this.#startTimer);
     this.#listener.exit(this, code, signal);
   }
 }

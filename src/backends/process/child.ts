@@ -13,6 +13,7 @@ import { Worker } from 'node:worker_threads';
 import { TaskNotPortableError } from '../../errors.js';
 import { runCall, type CallOutcome } from '../../shared/run-call.js';
 import { serializeError } from '../../shared/serialize-error.js';
+import { takePoolMark } from './start-guard.js';
 import { RUN_STRIDE, TAG, type ChildMessage, type ParentMessage, type ResultsMessage } from './protocol.js';
 
 interface TaskDefinition {
@@ -21,11 +22,16 @@ interface TaskDefinition {
   label: string;
 }
 
-const send = process.send?.bind(process) as ((message: ChildMessage) => boolean) | undefined;
-if (!send) {
-  console.error('unified-executor: process-child.js runs only as a child forked by the process backend');
+// First, before anything can fork: a child that was not started by a pool
+// (no IPC channel, or no mark in its environment) leaves at once.
+if (!takePoolMark()) {
+  console.error(
+    `unified-executor: process-child.js runs only as a child forked by the process backend (process ${process.pid} ` +
+      `${process.send ? 'has no pool mark in its environment' : 'has no IPC channel'}); exiting`,
+  );
   process.exit(1);
 }
+const send = process.send!.bind(process) as (message: ChildMessage) => boolean;
 
 const definitions: TaskDefinition[] = [];
 let outbox: ResultsMessage = [TAG.results];
@@ -45,6 +51,12 @@ process.on('message', (message: ParentMessage) => {
 
 // The parent is gone or released us: nothing can reach us any more.
 process.on('disconnect', () => process.exit(0));
+// Ctrl-C sends SIGINT to the whole foreground process group, children
+// included: by default they died at once, so a parent that handles SIGINT to
+// shut down gracefully (the worker CLI finishes running jobs) found its tasks
+// failed with "killed by signal SIGINT". Stopping is the parent's call: when
+// it exits, `disconnect` (or the watchdog) ends this child anyway.
+process.on('SIGINT', () => {});
 // A send racing the parent's exit fails later with EPIPE on `process`; with no
 // listener that is an uncaught exception and a stack trace on the parent's
 // stderr. The parent is gone, so leave quietly, as on 'disconnect'.
@@ -80,7 +92,7 @@ function flush(): void {
   outboxKeys = [];
   if (!process.connected) return;
   try {
-    send!(message);
+    send(message);
   } catch {
     // One result cannot be cloned (a function, a class instance with private
     // state...). `send` throws before writing anything, so resend one by one
@@ -88,13 +100,13 @@ function flush(): void {
     for (let i = 1, n = 0; i < message.length; i += 3, n++) {
       const id = message[i];
       try {
-        send!([TAG.results, id, message[i + 1], message[i + 2]]);
+        send([TAG.results, id, message[i + 1], message[i + 2]]);
       } catch (error) {
         const label = definitions[keys[n]!]?.label ?? 'unknown';
         const notPortable = new TaskNotPortableError(
           `The result of task ${label} cannot be sent back from child process ${process.pid}: ${(error as Error).message}`,
         );
-        send!([TAG.results, id, 0, serializeError(notPortable)]);
+        send([TAG.results, id, 0, serializeError(notPortable)]);
       }
     }
   }

@@ -23,6 +23,7 @@
 import { availableParallelism } from 'node:os';
 import { ExecutorClosedError, TaskNotPortableError, WorkerCrashedError } from '../../errors.js';
 import { deserializeError } from '../../shared/serialize-error.js';
+import { processFlags } from '../../shared/worker-flags.js';
 import { isTask, taskLabel, type Task, type TaskFunction } from '../../task.js';
 import type { Backend, BackendContext, CancelSignal, TaskCall } from '../backend.js';
 import { ChildHandle, type ChildListener, type ChildSpawnOptions } from './child-handle.js';
@@ -128,8 +129,10 @@ class ProcessPool implements Backend {
     this.concurrency = this.#maxWorkers * this.#perChild;
     const heapMb = options.resourceLimits?.maxOldGenerationSizeMb;
     this.#spawnOptions = {
-      // Default: the parent's own flags, so a loader such as `--import tsx` carries over.
-      execArgv: [...(options.execArgv ?? process.execArgv), ...(heapMb ? [`--max-old-space-size=${heapMb}`] : [])],
+      // Default: the parent's own flags, so a loader such as `--import tsx` carries over, without
+      // those that would make a child run something else (`node -e`: issue 11); see worker-flags.ts.
+      // The heap flag last: V8 takes the last of two.
+      execArgv: [...processFlags(options.execArgv ?? process.execArgv), ...(heapMb ? [`--max-old-space-size=${heapMb}`] : [])],
       env: options.env ?? process.env,
     };
     // minWorkers: after the caller has had a chance to listen for workerSpawn.
@@ -445,7 +448,7 @@ class ProcessPool implements Backend {
     if (!child) return;
     this.#children.delete(handle);
     this.#stopAccepting(child);
-    const exit = describeExit(handle.pid, code, signal);
+    const exit = describeExit(handle.pid, code, signal) + (handle.startTimeout ? ` (${handle.startTimeout})` : '');
     // V8 aborts a process that runs out of heap: SIGABRT (134 = 128 + 6 when reported as a code).
     const outOfMemory = signal === 'SIGABRT' || code === 134;
     if (!child.ready) {

@@ -4,6 +4,13 @@
  * policy picks it. One auto executor can run an I/O step on the async queue and
  * a CPU step on the process pool; each backend's events come out of this one
  * executor, and `stats()` shows them per backend and in total.
+ *
+ * Measured traits: every backend it creates records into one TaskProfiles
+ * store, so a task keeps its profile when it moves. With `policy.adapt`, a
+ * portable task measured a few times is routed by its measured kind (calls
+ * submitted before that go where its traits said; a `map` is routed once,
+ * when it starts); without, a measurement that contradicts the declared rule
+ * is reported once per task as a `policy-advice` warning.
  */
 import { EventEmitter } from 'eventemitter3';
 import { backendFactories } from './backends/index.js';
@@ -11,10 +18,20 @@ import { ExecutorClosedError, TaskNotPortableError } from './errors.js';
 import type { Executor, ExecutorEvents, ExecutorStats, MapOptions, RunOptions } from './executor.js';
 import { LocalExecutor } from './local-executor.js';
 import type { ExecutorOptions } from './options.js';
-import { selectBackend, type Decision, type LocalBackend, type TaskTraits } from './policy.js';
+import {
+  adaptedDecision,
+  measuredDecision,
+  measuredTraits,
+  MEASURED_AFTER_RUNS,
+  selectBackend,
+  type Decision,
+  type LocalBackend,
+  type TaskTraits,
+} from './policy.js';
 import { sizeBackend, sizedOptions } from './sizing.js';
 import { checkTimerOptions } from './shared/run-options.js';
 import { LatencyWindow, sumStats } from './shared/stats.js';
+import { TaskProfiles, type TaskProfile } from './shared/task-profile.js';
 import { isTask, taskLabel, type Task, type TaskFunction } from './task.js';
 
 const FORWARDED: (keyof ExecutorEvents)[] = ['taskStart', 'taskEnd', 'taskError', 'workerSpawn', 'workerExit', 'warning'];
@@ -26,19 +43,27 @@ export class AutoExecutor extends EventEmitter<ExecutorEvents> implements Execut
   #state: 'open' | 'closing' | 'destroyed' = 'open';
   #closing?: Promise<void>;
   #destroying?: Promise<void>;
+  /** One store for every backend this executor creates. */
+  #profiles = new TaskProfiles();
+  #adapt: boolean;
 
   constructor(options: ExecutorOptions) {
     super();
     // Backends are created lazily: check now, so a bad option fails createExecutor, not the first run.
     checkTimerOptions(options);
     this.#options = options;
+    this.#adapt = options.policy?.adapt === true;
+    if (!this.#adapt) this.#profiles.onSample = (task, profile) => this.#advise(task, profile);
   }
 
   explain(task?: Task | TaskFunction): Decision {
     const traits = this.#traitsOf(task);
-    const decision = selectBackend(traits, this.#options.policy);
-    const size = sizeBackend(decision.backend, traits, this.#options);
-    return { ...decision, size };
+    const declared = selectBackend(traits, this.#options.policy);
+    if (task === undefined) return { ...declared, size: sizeBackend(declared.backend, traits, this.#options) };
+    const measured = this.#profiles.profile(task);
+    const decision = this.#adapt ? adaptedDecision(declared, measured, isTask(task), this.#options.policy) : declared;
+    const size = sizeBackend(decision.backend, measuredTraits(decision.rule, traits), this.#options);
+    return measured === undefined ? { ...decision, size } : { ...decision, size, measured };
   }
 
   run<I, O>(task: Task<I, O> | TaskFunction<I, O>, input: NoInfer<I>, options?: RunOptions): Promise<O> {
@@ -119,8 +144,16 @@ export class AutoExecutor extends EventEmitter<ExecutorEvents> implements Execut
     if (this.#state !== 'open') {
       throw new ExecutorClosedError(`Cannot run task ${taskLabel(task)}: the executor is ${this.#destroying ? 'destroyed' : 'closed'}`);
     }
-    const traits = this.#traitsOf(task);
-    const decision = selectBackend(traits, this.#options.policy);
+    let traits = this.#traitsOf(task);
+    let decision = selectBackend(traits, this.#options.policy);
+    if (this.#adapt) {
+      const measured = measuredDecision(decision, this.#profiles.profile(task), isTask(task), this.#options.policy);
+      if (measured !== undefined) {
+        decision = measured;
+        // A backend first created for a measured task is sized for what it was measured to be.
+        traits = measuredTraits(measured.rule, traits);
+      }
+    }
     if (decision.backend !== 'async' && !isTask(task)) {
       throw new TaskNotPortableError(
         `Task ${taskLabel(task)} is a plain function, but rule '${decision.rule}' chose the ${decision.backend} backend, ` +
@@ -129,7 +162,7 @@ export class AutoExecutor extends EventEmitter<ExecutorEvents> implements Execut
     }
     let child = this.#children.get(decision.backend);
     if (!child) {
-      child = createLocalExecutor(decision.backend, traits, this.#options, () => this.explain(task));
+      child = createLocalExecutor(decision.backend, traits, this.#options, (t) => this.explain(t), this.#profiles);
       for (const event of FORWARDED) {
         child.on(event, (...args: unknown[]) => (this.emit as (e: string, ...a: unknown[]) => boolean)(event, ...args));
       }
@@ -140,18 +173,39 @@ export class AutoExecutor extends EventEmitter<ExecutorEvents> implements Execut
     }
     return child;
   }
+
+  /**
+   * Without `adapt`: once a task's measurement would route it elsewhere than
+   * its declared rule does, say so, once per task. Emitted on a microtask: this
+   * runs inside the measured call's bookkeeping, where a listener's throw must not land.
+   */
+  #advise(task: Task | TaskFunction, profile: TaskProfile): void {
+    if (profile.runs < MEASURED_AFTER_RUNS) return;
+    const declared = selectBackend(this.#traitsOf(task), this.#options.policy);
+    const advice = measuredDecision(declared, profile, isTask(task), this.#options.policy);
+    if (advice === undefined || advice.backend === declared.backend || !this.#profiles.firstAdvice(task)) return;
+    const label = taskLabel(task);
+    const message =
+      `Task ${label} was ${advice.reason.split(': "')[0]}, but rule ${declared.rule} routes it to ${declared.backend}; ` +
+      `the measurement would pick ${advice.backend} (rule ${advice.rule}). ` +
+      'Declare traits that match, or set policy: { adapt: true } to route by measurement';
+    queueMicrotask(() =>
+      this.emit('warning', { type: 'policy-advice', backend: declared.backend, task: label, measured: profile, advice, message }),
+    );
+  }
 }
 
-/** One backend behind the Executor interface, sized for `traits`. */
+/** One backend behind the Executor interface, sized for `traits`, recording into `profiles`. */
 export function createLocalExecutor(
   backend: LocalBackend,
   traits: TaskTraits,
   options: ExecutorOptions,
   decision: (task?: Task | TaskFunction) => Decision,
+  profiles: TaskProfiles,
 ): LocalExecutor {
   const factory = backendFactories[backend];
   if (!factory) throw new TypeError(`The ${backend} backend is not available in this build`);
-  return new LocalExecutor({ factory, options: sizedOptions(backend, traits, options), traits, decision });
+  return new LocalExecutor({ factory, options: sizedOptions(backend, traits, options), traits, decision, profiles });
 }
 
 function failingIterator<O>(error: unknown): AsyncIterableIterator<O> {

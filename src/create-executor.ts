@@ -4,6 +4,8 @@ import type { Executor } from './executor.js';
 import { validateOptions, type ExecutorOptions } from './options.js';
 import type { Decision, LocalBackend } from './policy.js';
 import { sizeBackend } from './sizing.js';
+import { TaskProfiles } from './shared/task-profile.js';
+import type { Task, TaskFunction } from './task.js';
 
 /**
  * Creates an executor. `backend: 'auto'` (the default) routes each task by the
@@ -16,11 +18,17 @@ export function createExecutor(options: ExecutorOptions = {}): Executor {
   // BullMQ itself is loaded lazily, on the first run: this stays synchronous.
   if (backend === 'distributed') return new DistributedExecutor(options);
   const traits = options.traits ?? {};
-  const decision = (): Decision => ({
-    backend: backend as LocalBackend,
-    rule: 'explicit',
-    reason: `the executor was created with backend: '${backend}'`,
-    size: sizeBackend(backend as LocalBackend, traits, options),
-  });
-  return createLocalExecutor(backend, traits, options, decision);
+  // Profiles are kept here too, for explain(task).measured; an explicit backend is never moved or advised about.
+  const profiles = new TaskProfiles();
+  const decision = (task?: Task | TaskFunction): Decision => {
+    const explicit: Decision = {
+      backend: backend as LocalBackend,
+      rule: 'explicit',
+      reason: `the executor was created with backend: '${backend}'`,
+      size: sizeBackend(backend as LocalBackend, traits, options),
+    };
+    const measured = task === undefined ? undefined : profiles.profile(task);
+    return measured === undefined ? explicit : { ...explicit, measured };
+  };
+  return createLocalExecutor(backend, traits, options, decision, profiles);
 }

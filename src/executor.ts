@@ -5,6 +5,7 @@
 import type { TransferListItem } from 'node:worker_threads';
 import type { EventEmitter } from 'eventemitter3';
 import type { Decision, LocalBackend } from './policy.js';
+import type { TaskProfile } from './shared/task-profile.js';
 import type { BackendStats, Percentiles } from './shared/stats.js';
 import type { Task, TaskFunction } from './task.js';
 
@@ -64,12 +65,21 @@ export interface WorkerExitEvent extends WorkerEvent {
   signal?: string | null;
 }
 export interface WarningEvent {
-  type: 'event-loop-blocked' | string;
+  /**
+   * `event-loop-blocked`: a task blocked the async backend's event loop.
+   * `policy-advice`: a task's measurement contradicts the rule that routed it (once per task).
+   */
+  type: 'event-loop-blocked' | 'policy-advice' | string;
+  /** Where the task ran (for advice: where its declared traits route it). */
   backend: TaskBackend;
-  /** The task that blocked, when known. */
+  /** The task that blocked, or the task advised about, when known. */
   task?: string;
   /** How long the event loop was blocked, ms. */
   delayMs?: number;
+  /** `policy-advice`: what was measured of the task. */
+  measured?: TaskProfile;
+  /** `policy-advice`: the decision the measurement makes (`policy: { adapt: true }` acts on it). */
+  advice?: Decision;
   message: string;
 }
 

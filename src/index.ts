@@ -7,6 +7,7 @@ export { defineTask, isTask } from './task.js';
 export type { Task, TaskFunction, TaskInput, TaskOutput } from './task.js';
 export { selectBackend, RULES } from './policy.js';
 export type { TaskTraits, Decision, PolicyOptions, RuleId, LocalBackend } from './policy.js';
+export type { TaskProfile } from './shared/task-profile.js';
 export type { ExecutorOptions, ResourceLimits } from './options.js';
 export { workerFlags } from './shared/worker-flags.js';
 export type { WorkerFlags } from './shared/worker-flags.js';

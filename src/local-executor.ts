@@ -35,6 +35,7 @@ import { mapTasks, type ChunkRunner } from './shared/map.js';
 import { checkTimerOptions, runOptionsProblem } from './shared/run-options.js';
 import { follow, unfollow } from './shared/shared-signal.js';
 import { TaskTally } from './shared/stats.js';
+import { measurementEnabled, type TaskProfiles } from './shared/task-profile.js';
 import { isTask, taskLabel, type Task, type TaskFunction } from './task.js';
 
 export interface LocalExecutorInit {
@@ -44,6 +45,8 @@ export interface LocalExecutorInit {
   traits: TaskTraits;
   /** What `explain()` answers. */
   decision: (task?: Task | TaskFunction) => Decision;
+  /** Where measured calls go (an auto executor shares one store among its backends). */
+  profiles: TaskProfiles;
 }
 
 const NO_OPTIONS: RunOptions = Object.freeze({});
@@ -66,13 +69,21 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
   #ahead = 0;
   #direct: DirectCalls | undefined;
   #reportsStart: boolean;
+  /** Undefined when measurement is off. */
+  #profiles: TaskProfiles | undefined;
 
   constructor(init: LocalExecutorInit) {
     super();
     checkTimerOptions(init.options);
     this.#options = init.options;
     this.#decision = init.decision;
+    const profiles = init.profiles;
     const context: BackendContext = { options: init.options, traits: init.traits, events: this };
+    // UNIFIED_EXECUTOR_MEASURE=0 (the benchmark's switch): in-process backends measure nothing, and no samples are kept.
+    if (measurementEnabled()) {
+      this.#profiles = profiles;
+      context.recordSample = (task, sample) => profiles.record(task, sample);
+    }
     this.#backend = init.factory(context);
     this.backend = this.#backend.kind;
     this.#reportsStart = this.#backend.reportsStart === true;
@@ -170,8 +181,21 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
     if (!job.started && !job.aborted) this.#begin(job);
   }
 
-  /** What a worker measured of `job` (JobOwner): for the task profiles (issue 13). */
-  jobMeasured(_job: Job, _sample: CallSample): void {}
+  /**
+   * What a worker measured of `job` (JobOwner), into the task's profile. A
+   * batch (a chunk of `map`) was measured as one call: its times are spread
+   * over its items, so the profile's run time stays per item (shares are kept).
+   */
+  jobMeasured(job: Job, sample: CallSample): void {
+    if (this.#profiles === undefined) return;
+    const items = job.batch ? (job.input as unknown[]).length : 1;
+    if (items <= 1) {
+      this.#profiles.record(job.task, sample);
+      return;
+    }
+    const cpuMs = sample.cpuMs === undefined ? undefined : sample.cpuMs / items;
+    this.#profiles.record(job.task, { runMs: sample.runMs / items, syncMs: sample.syncMs / items, cpuMs });
+  }
 
   #begin(job: Job): void {
     if (this.#reportsStart) this.#ahead--;

@@ -1,7 +1,10 @@
 /**
  * The policy: the concurrency guide (shared/guide/concurrency-guide.txt) as an
  * ordered rule table. `selectBackend` is pure: traits in, decision out.
+ * `measuredDecision` is the same guide applied to what a task was measured
+ * doing (API.md "Measured traits"): pure too, profile in, decision out.
  */
+import type { TaskProfile } from './shared/task-profile.js';
 
 export type LocalBackend = 'process' | 'thread' | 'async';
 
@@ -95,7 +98,16 @@ function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
-export type RuleId = 'cpu-bound' | 'io-sync' | 'io-many' | 'io-few' | 'io-unknown' | 'no-traits';
+export type RuleId =
+  | 'cpu-bound'
+  | 'io-sync'
+  | 'io-many'
+  | 'io-few'
+  | 'io-unknown'
+  | 'no-traits'
+  | 'measured-cpu'
+  | 'measured-blocking'
+  | 'measured-waiting';
 
 /** `B` widens for executors that are not local (`explain()` of the distributed backend says 'distributed'). */
 export interface Decision<B extends string = LocalBackend> {
@@ -106,6 +118,8 @@ export interface Decision<B extends string = LocalBackend> {
   reason: string;
   /** From `explain()`: the size the backend is (or will be) built with. */
   size?: { maxWorkers?: number; concurrentTasksPerWorker?: number; concurrency?: number };
+  /** From `explain(task)`: how the task's calls were measured so far (absent before any was). */
+  measured?: TaskProfile;
 }
 
 export interface PolicyOptions {
@@ -115,8 +129,16 @@ export interface PolicyOptions {
    * @default 500
    */
   manyThreshold?: number;
-  /** Override the backend a rule picks, e.g. `{ 'io-few': 'async' }`. */
+  /** Override the backend a rule picks, e.g. `{ 'io-few': 'async' }` (the `measured-*` rules too). */
   backends?: Partial<Record<RuleId, LocalBackend>>;
+  /**
+   * Route a portable task (a `Task`) by its measured kind once a few calls
+   * were measured (rules `measured-cpu`, `measured-blocking`, `measured-waiting`).
+   * Off: tasks go where their declared traits say, and a measurement that
+   * contradicts the rule is reported once per task (a `policy-advice` warning).
+   * @default false
+   */
+  adapt?: boolean;
 }
 
 interface Rule {
@@ -178,15 +200,61 @@ export const RULES: readonly Rule[] = [
   },
 ];
 
-const ruleIds = new Set<string>(RULES.map((r) => r.id));
+/** Measured calls before the measurement routes a task (`adapt`) or advises: a median of 5 is past the odd first calls. */
+export const MEASURED_AFTER_RUNS = 5;
+/**
+ * A task shorter than this (median, ms) is not sent to a pool on its
+ * measurement: a call's trip to a thread or a child and back costs tens of
+ * microseconds, so a tiny task, though all CPU, runs fastest where it is.
+ */
+export const MIN_POOL_RUN_MS = 1;
+
+interface MeasuredRule {
+  id: RuleId;
+  backend: LocalBackend;
+  reason(p: TaskProfile, backend: LocalBackend): string;
+}
+
+const pct = (share: number) => (Number.isNaN(share) ? 'unknown' : `${Math.round(share * 100)}%`);
+const ms = (value: number) => `${value < 10 ? value.toPrecision(2) : Math.round(value)} ms`;
+
+/** How each measured kind is routed: the guide's classes, now measured instead of declared. */
+export const MEASURED_RULES: Readonly<Record<TaskProfile['kind'], MeasuredRule>> = {
+  cpu: {
+    id: 'measured-cpu',
+    backend: 'process',
+    reason: (p, b) =>
+      `measured cpu (CPU ${pct(p.cpuShare)} of a ${ms(p.runMs)} median run, ${p.runs} calls): ` +
+      `"Use [multiple processes] for independent CPU bound tasks" ${arrow(b)}`,
+  },
+  'blocking-io': {
+    id: 'measured-blocking',
+    backend: 'thread',
+    reason: (p, b) =>
+      `measured blocking-io (it holds its thread most of a ${ms(p.runMs)} median run, CPU ${pct(p.cpuShare)}, ${p.runs} calls): ` +
+      `a blocked event loop runs such calls one at a time, threads wait in parallel ${arrow(b)}`,
+  },
+  'waiting-io': {
+    id: 'measured-waiting',
+    backend: 'async',
+    reason: (p, b) =>
+      `measured waiting-io (its event loop is free most of a ${ms(p.runMs)} median run, CPU ${pct(p.cpuShare)}, ${p.runs} calls): ` +
+      `"virtually no memory and time overhead to switch between tasks" ${arrow(b)}`,
+  },
+};
+
+const ruleIds = new Set<string>([...RULES.map((r) => r.id), ...Object.values(MEASURED_RULES).map((r) => r.id)]);
 const backendNames = new Set<string>(['process', 'thread', 'async']);
 
 /** Throws a TypeError naming the bad key; returns the threshold in force. */
 export function validatePolicy(policy: PolicyOptions = {}): number {
   for (const key of Object.keys(policy)) {
-    if (key !== 'manyThreshold' && key !== 'backends') {
-      throw new TypeError(`Unknown policy option \`${key}\` (expected \`manyThreshold\` or \`backends\`)`);
+    if (key !== 'manyThreshold' && key !== 'backends' && key !== 'adapt') {
+      throw new TypeError(`Unknown policy option \`${key}\` (expected \`manyThreshold\`, \`backends\` or \`adapt\`)`);
     }
+  }
+  if (policy.adapt !== undefined && typeof policy.adapt !== 'boolean') {
+    throw new TypeError(`Expected policy \`adapt\` to be a boolean, got \`${String(policy.adapt)}\` (${typeof policy.adapt})`);
   }
   const threshold = policy.manyThreshold ?? 500;
   if (typeof threshold !== 'number' || !Number.isFinite(threshold) || threshold < 0) {
@@ -213,4 +281,67 @@ export function selectBackend(traits: TaskTraits = {}, policy: PolicyOptions = {
   const rule = RULES.find((r) => r.when(traits, threshold))!;
   const backend = policy.backends?.[rule.id] ?? rule.backend;
   return { backend, rule: rule.id, reason: rule.reason(traits, threshold, backend) };
+}
+
+/**
+ * Why a task's measurement has no say in its routing, or undefined when it
+ * has: fewer than MEASURED_AFTER_RUNS calls measured; a plain function (only
+ * the async backend can run it); rule `io-sync` (shared state and lifecycle
+ * control are requirements, not guesses, and only the caller's own event loop
+ * meets them); a task too short to gain from a pool (MIN_POOL_RUN_MS).
+ */
+function measurementVeto(declared: Decision, profile: TaskProfile | undefined, portable: boolean, policy: PolicyOptions): string | undefined {
+  if (!portable) return 'a plain function can only run on the async loop';
+  if (declared.rule === 'io-sync') return `rule io-sync is a requirement (${declared.reason.split(':')[0]}), not a guess`;
+  const runs = profile?.runs ?? 0;
+  if (profile === undefined || runs < MEASURED_AFTER_RUNS) return `${runs} of ${MEASURED_AFTER_RUNS} calls measured so far`;
+  const rule = MEASURED_RULES[profile.kind];
+  const backend = policy.backends?.[rule.id] ?? rule.backend;
+  if (backend !== 'async' && profile.runMs < MIN_POOL_RUN_MS) {
+    return `measured ${profile.kind} over ${runs} calls, but a ${ms(profile.runMs)} call is too short to gain from a pool`;
+  }
+  return undefined;
+}
+
+/** The decision a task's measurement makes, given the rule that routed it (pure); undefined when it has no say. */
+export function measuredDecision(
+  declared: Decision,
+  profile: TaskProfile | undefined,
+  portable: boolean,
+  policy: PolicyOptions = {},
+): Decision | undefined {
+  if (profile === undefined || measurementVeto(declared, profile, portable, policy) !== undefined) return undefined;
+  const rule = MEASURED_RULES[profile.kind];
+  const backend = policy.backends?.[rule.id] ?? rule.backend;
+  return { backend, rule: rule.id, reason: rule.reason(profile, backend), measured: profile };
+}
+
+/**
+ * With `adapt`: the rule in force for a task, and a reason giving the declared
+ * rule, the measurement and the rule in force in one sentence.
+ */
+export function adaptedDecision(
+  declared: Decision,
+  profile: TaskProfile | undefined,
+  portable: boolean,
+  policy: PolicyOptions = {},
+): Decision {
+  const before = `Declared traits chose ${declared.backend} by rule ${declared.rule} (${declared.reason})`;
+  const veto = measurementVeto(declared, profile, portable, policy);
+  if (veto !== undefined || profile === undefined) {
+    return { ...declared, reason: `${before}; ${veto}, so rule ${declared.rule} stays in force.` };
+  }
+  const measured = measuredDecision(declared, profile, portable, policy)!;
+  const verdict =
+    measured.backend === declared.backend
+      ? `which agrees: it stays on ${declared.backend}, by rule ${measured.rule}`
+      : `so rule ${measured.rule} now routes it to ${measured.backend} instead`;
+  return { ...measured, reason: `${before}; then ${measured.reason}, ${verdict}.` };
+}
+
+/** The traits a backend picked by measurement is sized for: what the task was measured to be. */
+export function measuredTraits(rule: Decision['rule'], traits: TaskTraits): TaskTraits {
+  if (rule === 'measured-cpu') return { ...traits, cpuBound: true, ioBound: false };
+  if (rule === 'measured-blocking' || rule === 'measured-waiting') return { ...traits, cpuBound: false, ioBound: true };
+  return traits;
 }

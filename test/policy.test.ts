@@ -1,6 +1,6 @@
 /** The policy, table-driven: traits in, decision out (shared/API.md's rule table). */
 import { describe, expect, it } from 'vitest';
-import { selectBackend, type TaskTraits } from 'unified-executor';
+import { createExecutor, selectBackend, type TaskTraits } from 'unified-executor';
 
 describe('selectBackend: the default rules, in order', () => {
   it.each<[string, TaskTraits, string, string]>([
@@ -62,8 +62,22 @@ describe('selectBackend: overrides', () => {
     [{ backends: { 'cpu-bound': 'gpu' as never } }, /backends\.cpu-bound/],
     [{ backends: { 'no-such-rule': 'async' } as never }, /no-such-rule/],
     [{ threshold: 3 } as never, /threshold/],
+    [{ adapt: 'yes' } as never, /policy `adapt` to be a boolean/],
   ])('rejects invalid overrides with a TypeError naming the key (%j)', (policy, message) => {
     expect(() => selectBackend({ ioBound: true }, policy)).toThrow(TypeError);
     expect(() => selectBackend({ ioBound: true }, policy)).toThrow(message);
+  });
+});
+
+describe('policy options of measured traits', () => {
+  it('accepts adapt and overrides of the measured rules; selectBackend still routes by declared traits', () => {
+    const policy = { adapt: true, backends: { 'measured-cpu': 'thread', 'measured-waiting': 'async' } } as const;
+    expect(selectBackend({ ioBound: true, expectedCount: 10 }, policy)).toMatchObject({ backend: 'thread', rule: 'io-few' });
+    expect(selectBackend({}, { adapt: false })).toMatchObject({ backend: 'async', rule: 'no-traits' });
+  });
+
+  it('refuses a bad adapt or measured-rule backend when the executor is created', () => {
+    expect(() => createExecutor({ policy: { adapt: 1 as never } })).toThrow(/Expected policy `adapt` to be a boolean, got `1` \(number\)/);
+    expect(() => createExecutor({ policy: { backends: { 'measured-blocking': 'gpu' as never } } })).toThrow(/backends\.measured-blocking/);
   });
 });

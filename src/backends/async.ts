@@ -9,11 +9,21 @@
  * `blockWarningMs` is named in a `warning` event; so is a block seen later by a
  * drift timer (a task that blocks after its first await), naming the tasks
  * that were running at the time.
+ *
+ * It also measures a sample of calls for the task profiles (API.md "Measured
+ * traits"): the synchronous part (until the function returns), its CPU time
+ * (`process.cpuUsage()` around it), and the time to settlement. It sees the
+ * caller's event loop only: CPU spent after the first await (in a
+ * continuation) is not counted as the call's, and the CPU time is the
+ * process's, so other threads busy at that moment (a thread pool of the same
+ * process) add to it.
  */
 import { isTask, type Task, type TaskFunction } from '../task.js';
 import { loadTaskFunction, loadedTaskFunction } from '../shared/task-loader.js';
 import type { Backend, BackendContext, CancelSignal, TaskCall } from './backend.js';
 import { settleOnAbort } from '../shared/task-signal.js';
+import type { CallSample } from '../shared/call-sample.js';
+import { isSampled } from '../shared/task-profile.js';
 
 /** Default concurrency when neither `concurrency` nor `expectedCount` says: the guide's "many" line. */
 export const DEFAULT_ASYNC_CONCURRENCY = 500;
@@ -23,6 +33,22 @@ export const DEFAULT_BLOCK_WARNING_MS = 100;
 const DRIFT_INTERVAL_MS = 20;
 
 type Fn = (input: unknown) => unknown;
+
+/** A task whose function is at hand, and how many of its calls ran here (for sampling). */
+interface Loaded {
+  readonly fn: Fn;
+  calls: number;
+}
+
+/** A sampled call whose function returned a promise: measured when it settles. */
+interface PendingSample {
+  began: number;
+  syncMs: number;
+  cpuMs: number;
+  /** The Job path reports through its call; the direct path through the context. */
+  call: TaskCall | undefined;
+  task: Task | TaskFunction;
+}
 
 export function createAsyncBackend(context: BackendContext): Backend {
   return new AsyncBackend(context);
@@ -35,8 +61,10 @@ class AsyncBackend implements Backend {
   #threshold: number;
   #running = new Map<number, string>();
   #nextCall = 0;
-  /** Task objects are frozen and long-lived: their function, found without a string key per call. */
-  #functions = new WeakMap<Task, Fn>();
+  /** Task objects are frozen and long-lived (so are most plain functions): found without a string key per call. */
+  #functions = new WeakMap<Task | TaskFunction, Loaded>();
+  /** Where direct-path samples go; undefined: measurement is off. */
+  #record: BackendContext['recordSample'];
   #drift?: NodeJS.Timeout;
   #lastTick = 0;
   #lastReportedAt = 0;
@@ -46,6 +74,7 @@ class AsyncBackend implements Backend {
     this.concurrency = context.options.concurrency ?? context.traits.expectedCount ?? DEFAULT_ASYNC_CONCURRENCY;
     if (this.concurrency < 1) this.concurrency = 1;
     this.#threshold = context.options.blockWarningMs ?? DEFAULT_BLOCK_WARNING_MS;
+    this.#record = context.recordSample;
   }
 
   accept(_task: Task | TaskFunction): void {
@@ -60,8 +89,10 @@ class AsyncBackend implements Backend {
    */
   execute(call: TaskCall, signal: CancelSignal): Promise<unknown> {
     if (signal.aborted) return Promise.reject(signal.reason);
-    const fn = this.#loaded(call.task);
-    if (fn === undefined) return settleOnAbort(this.#loadThenRun(call, signal), signal);
+    const loaded = this.#loaded(call.task);
+    if (loaded === undefined) return settleOnAbort(this.#loadThenRun(call, signal), signal);
+    if (this.#record !== undefined && isSampled(++loaded.calls)) return settleOnAbort(this.#runSampled(loaded.fn, call.task, call.input, call.batch, call.label, call) as Promise<unknown>, signal);
+    const fn = loaded.fn;
     let result: unknown;
     const began = performance.now();
     try {
@@ -72,36 +103,77 @@ class AsyncBackend implements Backend {
     const blocked = performance.now() - began;
     if (blocked >= this.#threshold) this.#warn(blocked, call.label, performance.now());
     if (!isThenable(result)) return Promise.resolve(result);
-    return settleOnAbort(this.#track(result, call.label), signal);
+    return settleOnAbort(this.#track(result, call.label, undefined), signal);
   }
 
   /** The executor's direct path (no signal, no timeout): run now, return the value or a promise. */
   runNow(task: Task | TaskFunction, input: unknown, label: string): unknown {
-    const fn = this.#loaded(task);
-    if (fn === undefined) {
+    const loaded = this.#loaded(task);
+    if (loaded === undefined) {
       const { module, name } = task as Task;
       return loadTaskFunction(module, name).then(() => this.runNow(task, input, label));
+    }
+    if (this.#record !== undefined && isSampled(++loaded.calls)) {
+      const result = this.#runSampled(loaded.fn, task, input, false, label, undefined);
+      if (result instanceof Thrown) throw result.error;
+      return result;
     }
     const began = performance.now();
     let result: unknown;
     try {
-      result = fn(input);
+      result = loaded.fn(input);
     } finally {
       const blocked = performance.now() - began;
       if (blocked >= this.#threshold) this.#warn(blocked, label, performance.now());
     }
-    return isThenable(result) ? this.#track(result, label) : result;
+    return isThenable(result) ? this.#track(result, label, undefined) : result;
+  }
+
+  /**
+   * One measured call, on either path: the synchronous part timed and its CPU
+   * read around it, the rest timed to settlement; failed calls are not
+   * recorded (an early throw says nothing of how the task runs). Returns the
+   * value, a promise of it, or (direct path) a Thrown the caller rethrows; on
+   * the Job path a throw becomes a rejection.
+   */
+  #runSampled(fn: Fn, task: Task | TaskFunction, input: unknown, batch: boolean, label: string, call: TaskCall | undefined): unknown {
+    const cpuBefore = process.cpuUsage();
+    const began = performance.now();
+    let result: unknown;
+    let thrown: Thrown | undefined;
+    try {
+      result = batch ? Promise.all((input as unknown[]).map((item) => fn(item))) : fn(input);
+    } catch (error) {
+      thrown = new Thrown(error);
+    }
+    const ended = performance.now();
+    const cpu = process.cpuUsage(cpuBefore);
+    const syncMs = ended - began;
+    if (syncMs >= this.#threshold) this.#warn(syncMs, label, ended);
+    if (thrown !== undefined) return call === undefined ? thrown : Promise.reject(thrown.error);
+    const cpuMs = (cpu.user + cpu.system) / 1000;
+    if (!isThenable(result)) {
+      this.#report({ runMs: syncMs, syncMs, cpuMs }, task, call);
+      return call === undefined ? result : Promise.resolve(result);
+    }
+    return this.#track(result, label, { began, syncMs, cpuMs, call, task });
+  }
+
+  #report(sample: CallSample, task: Task | TaskFunction, call: TaskCall | undefined): void {
+    if (call !== undefined) call.measured(sample);
+    else this.#record?.(task, sample);
   }
 
   /** The function of a task already imported (or a plain function), without building a key string. */
-  #loaded(task: Task | TaskFunction): Fn | undefined {
-    if (!isTask(task)) return task as Fn;
-    let fn = this.#functions.get(task);
-    if (fn === undefined) {
-      fn = loadedTaskFunction(task.module, task.name);
-      if (fn !== undefined) this.#functions.set(task, fn);
+  #loaded(task: Task | TaskFunction): Loaded | undefined {
+    let loaded = this.#functions.get(task);
+    if (loaded === undefined) {
+      const fn = isTask(task) ? loadedTaskFunction(task.module, task.name) : (task as Fn);
+      if (fn === undefined) return undefined;
+      loaded = { fn, calls: 0 };
+      this.#functions.set(task, loaded);
     }
-    return fn;
+    return loaded;
   }
 
   /**
@@ -116,13 +188,18 @@ class AsyncBackend implements Backend {
     return this.execute(call, NEVER_ABORTED);
   }
 
-  /** Names the task in block warnings while it awaits (the drift timer reports the running ones). */
-  async #track(pending: PromiseLike<unknown>, label: string): Promise<unknown> {
+  /** Names the task in block warnings while it awaits (the drift timer reports the running ones); ends a sampled call's measurement. */
+  async #track(pending: PromiseLike<unknown>, label: string, sample: PendingSample | undefined): Promise<unknown> {
     const id = this.#nextCall++;
     this.#running.set(id, label);
     this.#startDriftTimer();
     try {
-      return await pending;
+      const value = await pending;
+      if (sample !== undefined) {
+        const { began, syncMs, cpuMs, call, task } = sample;
+        this.#report({ runMs: performance.now() - began, syncMs, cpuMs }, task, call);
+      }
+      return value;
     } finally {
       this.#running.delete(id);
       if (this.#running.size === 0) this.#stopDriftTimer();
@@ -175,6 +252,11 @@ class AsyncBackend implements Backend {
     clearInterval(this.#drift);
     this.#drift = undefined;
   }
+}
+
+/** A direct-path call threw synchronously: rethrown by runNow, as an unmeasured call would throw. */
+class Thrown {
+  constructor(readonly error: unknown) {}
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

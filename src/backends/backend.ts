@@ -75,6 +75,12 @@ export interface BackendContext {
   traits: TaskTraits;
   /** Where the backend reports `workerSpawn`, `workerExit` and `warning`. */
   events: EventEmitter<ExecutorEvents>;
+  /**
+   * In-process backends: where to record what they measured of a call that has
+   * no TaskCall (the direct path, `runNow`); calls with one report through
+   * `call.measured`. Undefined when measurement is off: measure nothing.
+   */
+  recordSample?: (task: Task | TaskFunction, sample: CallSample) => void;
 }
 
 export type BackendFactory = (context: BackendContext) => Backend;

@@ -1,0 +1,120 @@
+/**
+ * Measured traits (API.md): every backend that can run a task measures how
+ * its calls behave, and `explain(task).measured` shows the task's profile.
+ * Calls run one at a time here, so nothing but the task itself is measured.
+ */
+import { describe, expect, it } from 'vitest';
+import { createExecutor, defineTask, type Executor, type Task, type TaskProfile } from 'unified-executor';
+import { localBackends } from './contract/backends-under-test.js';
+import { destroyAfterEach } from './contract/helpers.js';
+
+const measured = new URL('./fixtures/measured.mjs', import.meta.url);
+const spin = defineTask<(ms: number) => number>(measured, 'spin');
+const wait = defineTask<(ms: number) => number>(measured, 'wait');
+const block = defineTask<(ms: number) => number>(measured, 'block');
+const readSync = defineTask<(ms: number) => number>(measured, 'readSyncFor');
+const echo = defineTask<(n: number) => number>(measured, 'echo');
+
+/** Measured calls a profile needs before adapt or advice act on it (policy.ts MEASURED_AFTER_RUNS). */
+const ENOUGH_RUNS = 5;
+/** Each call's length: long enough for the clocks, short enough for a quick suite. */
+const CALL_MS = 20;
+
+const track = destroyAfterEach();
+
+async function runInTurn(executor: Executor, task: Task<number, unknown>, calls: number, input = CALL_MS): Promise<void> {
+  for (let i = 0; i < calls; i++) await executor.run(task, input);
+}
+
+describe.each(localBackends)('measurement on the $name backend', ({ name, slots }) => {
+  it.each<[string, Task<number, number>, TaskProfile['kind']]>([
+    ['a task that spins', spin, 'cpu'],
+    ['a task that awaits timers', wait, 'waiting-io'],
+    ['a task that blocks in Atomics.wait', block, 'blocking-io'],
+    ['a task that blocks in synchronous fs', readSync, 'blocking-io'],
+  ])('%s is measured %s', async (_what, task, kind) => {
+    const executor = track(createExecutor({ ...slots(1), ...(name === 'async' ? {} : { execArgv: [] }) }));
+    expect(executor.explain(task).measured).toBeUndefined();
+    await runInTurn(executor, task, 8);
+    const decision = executor.explain(task);
+    // An explicit backend keeps profiles, and never moves a task.
+    expect(decision).toMatchObject({ backend: name, rule: 'explicit', measured: { kind } });
+    const profile = decision.measured!;
+    expect(profile.runs).toBeGreaterThanOrEqual(ENOUGH_RUNS);
+    expect(profile.runs).toBeLessThanOrEqual(8);
+    // The median call ran about CALL_MS: generous bounds for a busy shared machine.
+    expect(profile.runMs).toBeGreaterThanOrEqual(CALL_MS * 0.8);
+    expect(profile.runMs).toBeLessThan(CALL_MS * 10);
+    if (kind === 'cpu') expect(profile.cpuShare).toBeGreaterThanOrEqual(0.5);
+    else expect(profile.cpuShare).toBeLessThan(0.5);
+  });
+
+  it('measures the items of a map chunk one by one', async () => {
+    const executor = track(createExecutor({ ...slots(1), ...(name === 'async' ? {} : { execArgv: [] }) }));
+    const inputs = Array.from({ length: 24 }, () => 5);
+    for await (const _ of executor.map(wait, inputs, { chunkSize: 4 }));
+    const profile = executor.explain(wait).measured!;
+    expect(profile.kind).toBe('waiting-io');
+    // A chunk of 4 runs its waits at once (~5 ms) or in turn (~20 ms): per item, at most one wait and a bit.
+    expect(profile.runMs).toBeLessThan(15);
+  });
+});
+
+describe('profiles (async backend)', () => {
+  it('are kept for plain functions too, on the direct path and on the Job path (a timeout)', async () => {
+    const executor = track(createExecutor({ backend: 'async' }));
+    const sleepy = (ms: number) => new Promise<number>((resolve) => setTimeout(resolve, ms, ms));
+    for (let i = 0; i < 4; i++) await executor.run(sleepy, 10);
+    for (let i = 0; i < 4; i++) await executor.run(sleepy, 10, { timeout: 5_000 });
+    expect(executor.explain(sleepy).measured).toMatchObject({ runs: 8, kind: 'waiting-io' });
+  });
+
+  it('count every call while a task is new, then a sample of them', async () => {
+    const executor = track(createExecutor({ backend: 'async' }));
+    await Promise.all(Array.from({ length: 1_000 }, (_, i) => executor.run(echo, i)));
+    const { runs } = executor.explain(echo).measured!;
+    // 16 in full, then 1 in 32 (task-profile.ts): far fewer than the calls.
+    expect(runs).toBeGreaterThanOrEqual(16);
+    expect(runs).toBeLessThan(100);
+  });
+
+  it('do not count failed calls', async () => {
+    const executor = track(createExecutor({ backend: 'async' }));
+    const fails = () => {
+      throw new Error('no');
+    };
+    for (let i = 0; i < 5; i++) await executor.run(fails, null).catch(() => undefined);
+    expect(executor.explain(fails).measured).toBeUndefined();
+  });
+
+  it('take bounded memory: past 256 distinct tasks, the least recently measured is forgotten', async () => {
+    const executor = track(createExecutor({ backend: 'async' }));
+    const tasks = Array.from({ length: 300 }, (_, i) => Object.defineProperty((x: number) => x + i, 'name', { value: `task${i}` }));
+    for (const task of tasks) await executor.run(task, 1);
+    expect(executor.explain(tasks[0]!).measured).toBeUndefined();
+    expect(executor.explain(tasks[43]!).measured).toBeUndefined();
+    expect(executor.explain(tasks[44]!).measured).toMatchObject({ runs: 1 });
+    expect(executor.explain(tasks[299]!).measured).toMatchObject({ runs: 1 });
+  });
+
+  it('are kept per task definition: another Task object for the same export shares the profile', async () => {
+    const executor = track(createExecutor({ backend: 'async' }));
+    await runInTurn(executor, wait, 3, 5);
+    const again = defineTask<(ms: number) => number>(measured, 'wait', { ioBound: true });
+    await runInTurn(executor, again, 3, 5);
+    expect(executor.explain(wait).measured?.runs).toBe(6);
+  });
+
+  it('are off with UNIFIED_EXECUTOR_MEASURE=0 when the executor is created (the benchmark switch)', async () => {
+    process.env.UNIFIED_EXECUTOR_MEASURE = '0';
+    let executor: Executor;
+    try {
+      executor = track(createExecutor({ backend: 'async' }));
+    } finally {
+      delete process.env.UNIFIED_EXECUTOR_MEASURE;
+    }
+    await runInTurn(executor, wait, 3, 5);
+    await executor.run(wait, 5, { timeout: 5_000 });
+    expect(executor.explain(wait).measured).toBeUndefined();
+  });
+});

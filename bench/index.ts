@@ -18,6 +18,7 @@ import { markdownReport, type RunInfo } from './output/markdown.js';
 import { policyRegret } from './regret.js';
 import type { Row } from './results.js';
 import { ioWorkloads } from './workloads/io.js';
+import { measurementOverhead } from './workloads/overhead.js';
 import { poolFamily } from './workloads/pools.js';
 import { childPids, childrenGone } from './workloads/proc.js';
 import { startupWorkload } from './workloads/startup.js';
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
   const began = performance.now();
   const rows: Row[] = [];
   for (const family of ['async', 'thread', 'process'] as const) rows.push(...(await poolFamily(family, config)));
+  rows.push(...(await measurementOverhead(config)));
   rows.push(...(await ioWorkloads(config)));
   rows.push(...(await startupWorkload(config)));
   progress('distributed backend (when redis-server is installed)');

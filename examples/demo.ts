@@ -4,6 +4,7 @@
 import { availableParallelism } from 'node:os';
 import { createExecutor, defineTask, type Executor, type Task } from 'unified-executor';
 import { startLocalServer } from './local-server.js';
+import { main as measuredTraits } from './measured-traits.js';
 import { main as mixedPipeline } from './mixed-pipeline.js';
 import { fib, identity } from './tasks/index.js';
 import { fib as fibInProcess } from './tasks/cpu.js';
@@ -96,6 +97,9 @@ export async function main(): Promise<void> {
   }
 
   printTable(rows);
+
+  console.log('\nMeasured traits: routed as declared (adapt off, the default), then with policy: { adapt: true }:');
+  await measuredTraits();
 
   console.log('\nAuto-select, per task, and why:');
   const auto = createExecutor();

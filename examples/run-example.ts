@@ -3,6 +3,7 @@ const examples: Record<string, () => Promise<{ main: () => Promise<void> }>> = {
   'explicit-backends': () => import('./explicit-backends.js'),
   'mixed-pipeline': () => import('./mixed-pipeline.js'),
   'many-io-progress': () => import('./many-io-progress.js'),
+  'measured-traits': () => import('./measured-traits.js'),
   demo: () => import('./demo.js'),
 };
 

@@ -21,7 +21,6 @@ import type { ExecutorOptions } from './options.js';
 import {
   adaptedDecision,
   measuredDecision,
-  measuredTraits,
   MEASURED_AFTER_RUNS,
   selectBackend,
   type Decision,
@@ -62,7 +61,7 @@ export class AutoExecutor extends EventEmitter<ExecutorEvents> implements Execut
     if (task === undefined) return { ...declared, size: sizeBackend(declared.backend, traits, this.#options) };
     const measured = this.#profiles.profile(task);
     const decision = this.#adapt ? adaptedDecision(declared, measured, isTask(task), this.#options.policy) : declared;
-    const size = sizeBackend(decision.backend, measuredTraits(decision.rule, traits), this.#options);
+    const size = sizeBackend(decision.backend, traits, this.#options, decision.measured?.kind);
     return measured === undefined ? { ...decision, size } : { ...decision, size, measured };
   }
 
@@ -144,16 +143,9 @@ export class AutoExecutor extends EventEmitter<ExecutorEvents> implements Execut
     if (this.#state !== 'open') {
       throw new ExecutorClosedError(`Cannot run task ${taskLabel(task)}: the executor is ${this.#destroying ? 'destroyed' : 'closed'}`);
     }
-    let traits = this.#traitsOf(task);
+    const traits = this.#traitsOf(task);
     let decision = selectBackend(traits, this.#options.policy);
-    if (this.#adapt) {
-      const measured = measuredDecision(decision, this.#profiles.profile(task), isTask(task), this.#options.policy);
-      if (measured !== undefined) {
-        decision = measured;
-        // A backend first created for a measured task is sized for what it was measured to be.
-        traits = measuredTraits(measured.rule, traits);
-      }
-    }
+    if (this.#adapt) decision = measuredDecision(decision, this.#profiles.profile(task), isTask(task), this.#options.policy) ?? decision;
     if (decision.backend !== 'async' && !isTask(task)) {
       throw new TaskNotPortableError(
         `Task ${taskLabel(task)} is a plain function, but rule '${decision.rule}' chose the ${decision.backend} backend, ` +
@@ -162,7 +154,9 @@ export class AutoExecutor extends EventEmitter<ExecutorEvents> implements Execut
     }
     let child = this.#children.get(decision.backend);
     if (!child) {
-      child = createLocalExecutor(decision.backend, traits, this.#options, (t) => this.explain(t), this.#profiles);
+      // A backend first created for a measured task is sized for what it was measured to be.
+      const sizing = sizedOptions(decision.backend, traits, this.#options, decision.measured?.kind);
+      child = createLocalExecutor(decision.backend, traits, sizing, (t) => this.explain(t), this.#profiles);
       for (const event of FORWARDED) {
         child.on(event, (...args: unknown[]) => (this.emit as (e: string, ...a: unknown[]) => boolean)(event, ...args));
       }
@@ -195,7 +189,7 @@ export class AutoExecutor extends EventEmitter<ExecutorEvents> implements Execut
   }
 }
 
-/** One backend behind the Executor interface, sized for `traits`, recording into `profiles`. */
+/** One backend behind the Executor interface, built with `options` as sized (sizedOptions), recording into `profiles`. */
 export function createLocalExecutor(
   backend: LocalBackend,
   traits: TaskTraits,
@@ -205,7 +199,7 @@ export function createLocalExecutor(
 ): LocalExecutor {
   const factory = backendFactories[backend];
   if (!factory) throw new TypeError(`The ${backend} backend is not available in this build`);
-  return new LocalExecutor({ factory, options: sizedOptions(backend, traits, options), traits, decision, profiles });
+  return new LocalExecutor({ factory, options, traits, decision, profiles });
 }
 
 function failingIterator<O>(error: unknown): AsyncIterableIterator<O> {

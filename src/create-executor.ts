@@ -3,7 +3,7 @@ import { DistributedExecutor } from './distributed/distributed-executor.js';
 import type { Executor } from './executor.js';
 import { validateOptions, type ExecutorOptions } from './options.js';
 import type { Decision, LocalBackend } from './policy.js';
-import { sizeBackend } from './sizing.js';
+import { sizeBackend, sizedOptions } from './sizing.js';
 import { TaskProfiles } from './shared/task-profile.js';
 import type { Task, TaskFunction } from './task.js';
 
@@ -30,5 +30,5 @@ export function createExecutor(options: ExecutorOptions = {}): Executor {
     const measured = task === undefined ? undefined : profiles.profile(task);
     return measured === undefined ? explicit : { ...explicit, measured };
   };
-  return createLocalExecutor(backend, traits, options, decision, profiles);
+  return createLocalExecutor(backend, traits, sizedOptions(backend, traits, options), decision, profiles);
 }

@@ -338,10 +338,3 @@ export function adaptedDecision(
       : `so rule ${measured.rule} now routes it to ${measured.backend} instead`;
   return { ...measured, reason: `${before}; then ${measured.reason}, ${verdict}.` };
 }
-
-/** The traits a backend picked by measurement is sized for: what the task was measured to be. */
-export function measuredTraits(rule: Decision['rule'], traits: TaskTraits): TaskTraits {
-  if (rule === 'measured-cpu') return { ...traits, cpuBound: true, ioBound: false };
-  if (rule === 'measured-blocking' || rule === 'measured-waiting') return { ...traits, cpuBound: false, ioBound: true };
-  return traits;
-}

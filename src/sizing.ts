@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import type { ExecutorOptions } from './options.js';
 import type { LocalBackend, TaskTraits } from './policy.js';
 import { DEFAULT_ASYNC_CONCURRENCY } from './backends/async.js';
+import type { TaskKind } from './shared/task-profile.js';
 
 export interface Sizing {
   /** Pools: workers at most. */
@@ -27,13 +28,22 @@ export function ioThreadCount(cpus = availableParallelism()): number {
   return Math.min(32, cpus + 4);
 }
 
-export function sizeBackend(backend: LocalBackend, traits: TaskTraits, options: ExecutorOptions): Sizing {
+/**
+ * `measured`: the task's measured kind when the policy routed it by
+ * measurement (`adapt`); it replaces the declared traits' cpuBound/ioBound.
+ */
+export function sizeBackend(backend: LocalBackend, traits: TaskTraits, options: ExecutorOptions, measured?: TaskKind): Sizing {
   const cpus = availableParallelism();
   if (backend === 'async') {
     return { concurrency: options.concurrency ?? traits.expectedCount ?? DEFAULT_ASYNC_CONCURRENCY };
   }
-  const forIo = traits.ioBound === true && traits.cpuBound !== true;
-  if (backend === 'thread' && forIo) {
+  const forIo = measured === undefined ? traits.ioBound === true && traits.cpuBound !== true : measured !== 'cpu';
+  if (measured === 'blocking-io') {
+    // A call that blocks holds its thread (or child): a second call there
+    // would wait behind it, so one call per worker, and I/O-many workers.
+    return { maxWorkers: options.maxWorkers ?? ioThreadCount(cpus), concurrentTasksPerWorker: options.concurrentTasksPerWorker ?? 1 };
+  }
+  if ((backend === 'thread' || measured === 'waiting-io') && forIo) {
     const maxWorkers = options.maxWorkers ?? ioThreadCount(cpus);
     // Enough tasks per thread that `expectedCount` waiting tasks all run at
     // once: 400 tasks waiting 10 ms must not queue behind a handful of threads.
@@ -48,8 +58,8 @@ export function sizeBackend(backend: LocalBackend, traits: TaskTraits, options: 
 }
 
 /** The options a backend is built with: the caller's, with the sizing filled in. */
-export function sizedOptions(backend: LocalBackend, traits: TaskTraits, options: ExecutorOptions): ExecutorOptions {
-  const sizing = sizeBackend(backend, traits, options);
+export function sizedOptions(backend: LocalBackend, traits: TaskTraits, options: ExecutorOptions, measured?: TaskKind): ExecutorOptions {
+  const sizing = sizeBackend(backend, traits, options, measured);
   const minWorkers =
     options.minWorkers !== undefined && sizing.maxWorkers !== undefined
       ? Math.min(options.minWorkers, sizing.maxWorkers)

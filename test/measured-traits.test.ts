@@ -3,6 +3,8 @@
  * its calls behave, and `explain(task).measured` shows the task's profile.
  * Calls run one at a time here, so nothing but the task itself is measured.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { platform } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { createExecutor, defineTask, type Executor, type Task, type TaskProfile } from 'unified-executor';
 import { localBackends } from './contract/backends-under-test.js';
@@ -27,12 +29,12 @@ async function runInTurn(executor: Executor, task: Task<number, unknown>, calls:
 }
 
 describe.each(localBackends)('measurement on the $name backend', ({ name, slots }) => {
-  it.each<[string, Task<number, number>, TaskProfile['kind']]>([
-    ['a task that spins', spin, 'cpu'],
-    ['a task that awaits timers', wait, 'waiting-io'],
-    ['a task that blocks in Atomics.wait', block, 'blocking-io'],
-    ['a task that blocks in synchronous fs', readSync, 'blocking-io'],
-  ])('%s is measured %s', async (_what, task, kind) => {
+  it.each<[string, TaskProfile['kind'], Task<number, number>]>([
+    ['a task that spins', 'cpu', spin],
+    ['a task that awaits timers', 'waiting-io', wait],
+    ['a task that blocks in Atomics.wait', 'blocking-io', block],
+    ['a task that blocks in synchronous fs', 'blocking-io', readSync],
+  ])('%s is measured %s', async (_what, kind, task) => {
     const executor = track(createExecutor({ ...slots(1), ...(name === 'async' ? {} : { execArgv: [] }) }));
     expect(executor.explain(task).measured).toBeUndefined();
     await runInTurn(executor, task, 8);
@@ -51,12 +53,38 @@ describe.each(localBackends)('measurement on the $name backend', ({ name, slots 
 
   it('measures the items of a map chunk one by one', async () => {
     const executor = track(createExecutor({ ...slots(1), ...(name === 'async' ? {} : { execArgv: [] }) }));
-    const inputs = Array.from({ length: 24 }, () => 5);
+    const inputs = Array.from({ length: 24 }, () => 20);
     for await (const _ of executor.map(wait, inputs, { chunkSize: 4 }));
     const profile = executor.explain(wait).measured!;
     expect(profile.kind).toBe('waiting-io');
-    // A chunk of 4 runs its waits at once (~5 ms) or in turn (~20 ms): per item, at most one wait and a bit.
-    expect(profile.runMs).toBeLessThan(15);
+    // A chunk of 4 runs its waits at once (~20 ms, 5 per item) or in turn (~80 ms, 20 per item), not 80 per item.
+    expect(profile.runMs).toBeLessThan(40);
+  });
+});
+
+/** Processes that keep every core busy (each ends by itself after 10 s, should the test die). */
+async function busyCores(count: number): Promise<ChildProcess[]> {
+  const hogs = Array.from({ length: count }, () =>
+    spawn(process.execPath, ['-e', 'const end = Date.now() + 10_000; while (Date.now() < end);'], { stdio: 'ignore' }),
+  );
+  await Promise.all(hogs.map((hog) => new Promise((resolve) => hog.once('spawn', resolve))));
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  return hogs;
+}
+
+describe.runIf(platform() === 'linux')('measurement on a busy machine (async backend, Linux run queue)', () => {
+  it('still measures a spinning task cpu when other processes take most of the CPU', async () => {
+    const executor = track(createExecutor({ backend: 'async' }));
+    // Four busy processes on the test's cores: a spin gets a fraction of a core,
+    // and without the run-queue correction its CPU share falls below one half.
+    const hogs = await busyCores(4);
+    try {
+      await runInTurn(executor, spin, 8);
+    } finally {
+      for (const hog of hogs) hog.kill('SIGKILL');
+    }
+    expect(executor.explain(spin).measured).toMatchObject({ kind: 'cpu' });
+    expect(executor.explain(spin).measured!.cpuShare).toBeGreaterThanOrEqual(0.5);
   });
 });
 
@@ -73,9 +101,9 @@ describe('profiles (async backend)', () => {
     const executor = track(createExecutor({ backend: 'async' }));
     await Promise.all(Array.from({ length: 1_000 }, (_, i) => executor.run(echo, i)));
     const { runs } = executor.explain(echo).measured!;
-    // 16 in full, then 1 in 32 (task-profile.ts): far fewer than the calls.
+    // 16 in full, then 1 in 64 (task-profile.ts): far fewer than the calls.
     expect(runs).toBeGreaterThanOrEqual(16);
-    expect(runs).toBeLessThan(100);
+    expect(runs).toBeLessThan(60);
   });
 
   it('do not count failed calls', async () => {

@@ -4,6 +4,7 @@ import type { BenchConfig } from '../config.js';
 import type { RegretRow } from '../regret.js';
 import type { Row } from '../results.js';
 import type { Summary } from '../stats.js';
+import { MEASURED, OVERHEAD_CASE, UNMEASURED } from '../workloads/overhead.js';
 
 export interface RunInfo {
   date: string;
@@ -36,8 +37,21 @@ export function markdownReport(rows: Row[], regret: RegretRow[], aims: Aim[], co
   out.push(`\n### 1. Tiny tasks (input → input), ${num(config.tiny)} per repeat\n`);
   out.push(
     table(['backend', 'contender', 'tasks/s', 'µs/task', 'tasks/s min–max'], ['---', '---', '---:', '---:', '---:'],
-      of('tiny', 'tasks/s').map((r) => [r.family, name(r), num(r.summary.median), num(1e6 / r.summary.median, 1), spread(r.summary)])),
+      of('tiny', 'tasks/s')
+        .filter((r) => r.case !== OVERHEAD_CASE)
+        .map((r) => [r.family, name(r), num(r.summary.median), num(1e6 / r.summary.median, 1), spread(r.summary)])),
   );
+
+  const overhead = measurementCost(rows);
+  if (overhead) {
+    out.push('\nMeasurement overhead (measured traits): tiny `run` on the async backend with measurement on (the default) and off (`UNIFIED_EXECUTOR_MEASURE=0`), interleaved:\n');
+    out.push(
+      table(['measurement', 'tasks/s', 'µs/task', 'tasks/s min–max', 'cost'], ['---', '---:', '---:', '---:', '---:'], [
+        ['on', num(overhead.on.median), num(1e6 / overhead.on.median, 2), spread(overhead.on), `${num(overhead.cost * 100, 1)} %`],
+        ['off', num(overhead.off.median), num(1e6 / overhead.off.median, 2), spread(overhead.off), ''],
+      ]),
+    );
+  }
 
   out.push(`\n### 2. CPU-bound: ${config.cpuTasks} tasks of ~${config.cpuMs} ms, parallel efficiency = serial / (workers × parallel)\n`);
   const cpuMs = of('cpu', 'ms');
@@ -79,17 +93,26 @@ export function markdownReport(rows: Row[], regret: RegretRow[], aims: Aim[], co
 
   out.push('\n### Policy regret: time(auto\'s pick) ÷ time(fastest backend), ms medians\n');
   out.push(
-    table(['workload', 'declared traits', 'auto picks (rule)', 'async', 'thread', 'process', 'regret'], ['---', '---', '---', '---:', '---:', '---:', '---:'],
+    'adapt off (the default): the declared traits pick. adapt on: where `policy: { adapt: true }` routes the task ' +
+      'after 8 measured calls (measured kind in brackets).\n',
+  );
+  out.push(
+    table(
+      ['workload', 'declared traits', 'adapt off: pick (rule)', 'regret', 'adapt on: pick (rule) [measured]', 'regret', 'async', 'thread', 'process'],
+      ['---', '---', '---', '---:', '---', '---:', '---:', '---:', '---:'],
       regret.map((r) => [
         r.workload,
         `\`${JSON.stringify(r.traits)}\``,
         `${r.pick} (${r.rule})`,
+        num(r.regret, 2),
+        `${r.adapted.pick} (${r.adapted.rule}) [${r.adapted.kind ?? 'not measured'}]`,
+        num(r.adapted.regret, 2),
         ...(['async', 'thread', 'process'] as const).map((b) => {
           const t = r.times[b];
           return t === undefined ? '—' : b === r.fastest ? `**${num(t)}**` : num(t);
         }),
-        num(r.regret, 2),
-      ])),
+      ]),
+    ),
   );
 
   out.push('\n### Aims\n');
@@ -98,4 +121,12 @@ export function markdownReport(rows: Row[], regret: RegretRow[], aims: Aim[], co
       aims.map((a) => [a.aim, num(a.measured, 2), `${a.atLeast ? '≥' : '≤'} ${a.target}`, a.met ? 'met' : 'missed', a.detail])),
   );
   return out.join('\n') + '\n';
+}
+
+/** Tiny `run` on async with measurement on and off, and what measuring costs (share of throughput lost). */
+export function measurementCost(rows: Row[]): { on: Summary; off: Summary; cost: number } | undefined {
+  const find = (n: string) => rows.find((r) => r.workload === 'tiny' && r.case === OVERHEAD_CASE && r.name === n)?.summary;
+  const on = find(MEASURED);
+  const off = find(UNMEASURED);
+  return on && off ? { on, off, cost: 1 - on.median / off.median } : undefined;
 }

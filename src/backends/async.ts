@@ -16,7 +16,8 @@
  * caller's event loop only: CPU spent after the first await (in a
  * continuation) is not counted as the call's, and the CPU time is the
  * process's, so other threads busy at that moment (a thread pool of the same
- * process) add to it.
+ * process) add to it. The time the thread waited for a CPU during the
+ * synchronous part (RunQueueClock, Linux) is taken out of the call's times.
  */
 import { isTask, type Task, type TaskFunction } from '../task.js';
 import { loadTaskFunction, loadedTaskFunction } from '../shared/task-loader.js';
@@ -24,6 +25,7 @@ import type { Backend, BackendContext, CancelSignal, TaskCall } from './backend.
 import { settleOnAbort } from '../shared/task-signal.js';
 import type { CallSample } from '../shared/call-sample.js';
 import { isSampled } from '../shared/task-profile.js';
+import { RunQueueClock } from '../shared/run-queue-clock.js';
 
 /** Default concurrency when neither `concurrency` nor `expectedCount` says: the guide's "many" line. */
 export const DEFAULT_ASYNC_CONCURRENCY = 500;
@@ -45,6 +47,7 @@ interface PendingSample {
   began: number;
   syncMs: number;
   cpuMs: number;
+  queuedMs: number;
   /** The Job path reports through its call; the direct path through the context. */
   call: TaskCall | undefined;
   task: Task | TaskFunction;
@@ -65,6 +68,8 @@ class AsyncBackend implements Backend {
   #functions = new WeakMap<Task | TaskFunction, Loaded>();
   /** Where direct-path samples go; undefined: measurement is off. */
   #record: BackendContext['recordSample'];
+  /** This thread's wait for a CPU, to take out of a sampled call's times. */
+  #runQueue = new RunQueueClock();
   #drift?: NodeJS.Timeout;
   #lastTick = 0;
   #lastReportedAt = 0;
@@ -137,6 +142,7 @@ class AsyncBackend implements Backend {
    * the Job path a throw becomes a rejection.
    */
   #runSampled(fn: Fn, task: Task | TaskFunction, input: unknown, batch: boolean, label: string, call: TaskCall | undefined): unknown {
+    const queuedBefore = this.#runQueue.read();
     const cpuBefore = process.cpuUsage();
     const began = performance.now();
     let result: unknown;
@@ -148,15 +154,17 @@ class AsyncBackend implements Backend {
     }
     const ended = performance.now();
     const cpu = process.cpuUsage(cpuBefore);
+    const queuedAfter = this.#runQueue.read();
     const syncMs = ended - began;
     if (syncMs >= this.#threshold) this.#warn(syncMs, label, ended);
     if (thrown !== undefined) return call === undefined ? thrown : Promise.reject(thrown.error);
     const cpuMs = (cpu.user + cpu.system) / 1000;
+    const queuedMs = queuedBefore === undefined || queuedAfter === undefined ? 0 : queuedAfter - queuedBefore;
     if (!isThenable(result)) {
-      this.#report({ runMs: syncMs, syncMs, cpuMs }, task, call);
+      this.#report({ runMs: syncMs, syncMs, cpuMs, queuedMs }, task, call);
       return call === undefined ? result : Promise.resolve(result);
     }
-    return this.#track(result, label, { began, syncMs, cpuMs, call, task });
+    return this.#track(result, label, { began, syncMs, cpuMs, queuedMs, call, task });
   }
 
   #report(sample: CallSample, task: Task | TaskFunction, call: TaskCall | undefined): void {
@@ -196,8 +204,8 @@ class AsyncBackend implements Backend {
     try {
       const value = await pending;
       if (sample !== undefined) {
-        const { began, syncMs, cpuMs, call, task } = sample;
-        this.#report({ runMs: performance.now() - began, syncMs, cpuMs }, task, call);
+        const { began, syncMs, cpuMs, queuedMs, call, task } = sample;
+        this.#report({ runMs: performance.now() - began, syncMs, cpuMs, queuedMs }, task, call);
       }
       return value;
     } finally {
@@ -212,10 +220,12 @@ class AsyncBackend implements Backend {
 
   async close(): Promise<void> {
     this.#stopDriftTimer();
+    this.#runQueue.close();
   }
 
   async destroy(): Promise<void> {
     this.#stopDriftTimer();
+    this.#runQueue.close();
   }
 
   #warn(delayMs: number, task: string | undefined, at: number): void {

@@ -10,4 +10,10 @@ export interface CallSample {
   syncMs: number;
   /** CPU time of the call's thread (or process) over the call, ms; undefined where it cannot be read. */
   cpuMs: number | undefined;
+  /**
+   * Of `syncMs`, the time the thread was ready to run but waited for a CPU
+   * (RunQueueClock, Linux), ms. Profiles take it out of `runMs` and `syncMs`:
+   * a busy machine must not make a computing call look blocked. @default 0
+   */
+  queuedMs?: number;
 }

@@ -12,7 +12,8 @@
  * bounded however many distinct tasks run: at most MAX_PROFILED_TASKS entries
  * (the least recently measured is forgotten), each a fixed ring of RING samples.
  *
- * Classification, per sample, then by the medians:
+ * Classification, per sample (its time waiting for a CPU taken out: queuedMs),
+ * then by the medians:
  * - cpu share = cpuMs / runMs: the call kept a core busy. >= 0.5: `cpu`.
  * - else sync share = syncMs / runMs: the call held its thread (it had not
  *   returned) although it did not compute: synchronous fs, Atomics.wait, a
@@ -51,11 +52,12 @@ const SYNC_SHARE = 0.5;
 /**
  * Sampling, for in-process measurement (the async backend): every call of a
  * task while it is new, then one call in SAMPLE_ONE_IN. A sampled call costs
- * two `process.cpuUsage()` reads (~0.7 µs each) and a ring write; a tiny task
- * takes ~8 µs through `run`, so 1 in 32 keeps the cost near 1 % (the aim is 3 %).
+ * two `process.cpuUsage()` reads (~0.7 µs each), two run-queue reads (~1.5 µs
+ * each) and a ring write, ~6 µs in all; a tiny task takes ~8 µs through `run`,
+ * so 1 in 64 keeps the cost near 1 % (the aim is 3 %).
  */
 export const SAMPLE_FIRST = 16;
-const SAMPLE_ONE_IN = 32;
+const SAMPLE_ONE_IN = 64;
 
 /** Whether the `calls`-th call of a task (from 1) is measured. */
 export function isSampled(calls: number): boolean {
@@ -90,11 +92,13 @@ class ProfileEntry {
 
   add(sample: CallSample): void {
     const slot = this.runs % RING;
-    const run = sample.runMs > 0 ? sample.runMs : 0;
+    // Time spent waiting for a CPU is neither computing nor blocking: out of both.
+    const queued = sample.queuedMs !== undefined && sample.queuedMs > 0 ? sample.queuedMs : 0;
+    const run = Math.max(0, sample.runMs - queued);
     this.runMs[slot] = run;
     // A call too short for the clocks to tell (0 ms) is all CPU and all synchronous.
     this.cpuShare[slot] = sample.cpuMs === undefined ? Number.NaN : share(sample.cpuMs, run);
-    this.syncShare[slot] = share(sample.syncMs, run);
+    this.syncShare[slot] = share(sample.syncMs - queued, run);
     this.runs++;
     this.cached = undefined;
   }

@@ -40,7 +40,17 @@ type Fn = (input: unknown) => unknown;
 interface Loaded {
   readonly fn: Fn;
   calls: number;
+  /**
+   * Its last measured call held the thread long enough to be preempted
+   * (LONG_SYNC_MS): read the run queue around the next one. A tiny call skips
+   * those two reads, half the cost of measuring it, and a wait for a CPU
+   * could not change its median anyway.
+   */
+  longSync: boolean;
 }
+
+/** @see Loaded.longSync */
+const LONG_SYNC_MS = 0.05;
 
 /** A sampled call whose function returned a promise: measured when it settles. */
 interface PendingSample {
@@ -96,7 +106,9 @@ class AsyncBackend implements Backend {
     if (signal.aborted) return Promise.reject(signal.reason);
     const loaded = this.#loaded(call.task);
     if (loaded === undefined) return settleOnAbort(this.#loadThenRun(call, signal), signal);
-    if (this.#record !== undefined && isSampled(++loaded.calls)) return settleOnAbort(this.#runSampled(loaded.fn, call.task, call.input, call.batch, call.label, call) as Promise<unknown>, signal);
+    if (this.#record !== undefined && isSampled(++loaded.calls)) {
+      return settleOnAbort(this.#runSampled(loaded, call.task, call.input, call.batch, call.label, call) as Promise<unknown>, signal);
+    }
     const fn = loaded.fn;
     let result: unknown;
     const began = performance.now();
@@ -119,7 +131,7 @@ class AsyncBackend implements Backend {
       return loadTaskFunction(module, name).then(() => this.runNow(task, input, label));
     }
     if (this.#record !== undefined && isSampled(++loaded.calls)) {
-      const result = this.#runSampled(loaded.fn, task, input, false, label, undefined);
+      const result = this.#runSampled(loaded, task, input, false, label, undefined);
       if (result instanceof Thrown) throw result.error;
       return result;
     }
@@ -141,8 +153,9 @@ class AsyncBackend implements Backend {
    * value, a promise of it, or (direct path) a Thrown the caller rethrows; on
    * the Job path a throw becomes a rejection.
    */
-  #runSampled(fn: Fn, task: Task | TaskFunction, input: unknown, batch: boolean, label: string, call: TaskCall | undefined): unknown {
-    const queuedBefore = this.#runQueue.read();
+  #runSampled(loaded: Loaded, task: Task | TaskFunction, input: unknown, batch: boolean, label: string, call: TaskCall | undefined): unknown {
+    const fn = loaded.fn;
+    const queuedBefore = loaded.longSync ? this.#runQueue.read() : undefined;
     const cpuBefore = process.cpuUsage();
     const began = performance.now();
     let result: unknown;
@@ -154,8 +167,9 @@ class AsyncBackend implements Backend {
     }
     const ended = performance.now();
     const cpu = process.cpuUsage(cpuBefore);
-    const queuedAfter = this.#runQueue.read();
+    const queuedAfter = queuedBefore === undefined ? undefined : this.#runQueue.read();
     const syncMs = ended - began;
+    loaded.longSync = syncMs >= LONG_SYNC_MS;
     if (syncMs >= this.#threshold) this.#warn(syncMs, label, ended);
     if (thrown !== undefined) return call === undefined ? thrown : Promise.reject(thrown.error);
     const cpuMs = (cpu.user + cpu.system) / 1000;
@@ -178,7 +192,7 @@ class AsyncBackend implements Backend {
     if (loaded === undefined) {
       const fn = isTask(task) ? loadedTaskFunction(task.module, task.name) : (task as Fn);
       if (fn === undefined) return undefined;
-      loaded = { fn, calls: 0 };
+      loaded = { fn, calls: 0, longSync: true };
       this.#functions.set(task, loaded);
     }
     return loaded;

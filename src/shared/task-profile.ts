@@ -52,9 +52,10 @@ const SYNC_SHARE = 0.5;
 /**
  * Sampling, for in-process measurement (the async backend): every call of a
  * task while it is new, then one call in SAMPLE_ONE_IN. A sampled call costs
- * two `process.cpuUsage()` reads (~0.7 µs each), two run-queue reads (~1.5 µs
- * each) and a ring write, ~6 µs in all; a tiny task takes ~8 µs through `run`,
- * so 1 in 64 keeps the cost near 1 % (the aim is 3 %).
+ * two `process.cpuUsage()` reads (~0.7 µs each) and a ring write, plus two
+ * run-queue reads (~1.5 µs each) for calls long enough to be preempted; a
+ * tiny task takes ~5 µs through `run`, so 1 in 64 keeps the cost under 1 %
+ * (the aim is 3 %).
  */
 export const SAMPLE_FIRST = 16;
 const SAMPLE_ONE_IN = 64;

@@ -106,6 +106,16 @@ describe('profiles (async backend)', () => {
     expect(runs).toBeLessThan(60);
   });
 
+  it('ration samples across tasks: a new closure per run is not measured on every call', async () => {
+    const executor = track(createExecutor({ backend: 'async' }));
+    const closures = Array.from({ length: 2_000 }, (_, i) => (x: number) => x + i);
+    await Promise.all(closures.map((closure) => executor.run(closure, 1)));
+    // The first 256 spend the burst; after it, about one call in 32 is measured.
+    const measuredLate = closures.slice(1_000).filter((closure) => executor.explain(closure).measured !== undefined).length;
+    expect(measuredLate).toBeGreaterThan(10);
+    expect(measuredLate).toBeLessThan(100);
+  });
+
   it('do not count failed calls', async () => {
     const executor = track(createExecutor({ backend: 'async' }));
     const fails = () => {
@@ -118,10 +128,16 @@ describe('profiles (async backend)', () => {
   it('take bounded memory: past 256 distinct tasks, the least recently measured is forgotten', async () => {
     const executor = track(createExecutor({ backend: 'async' }));
     const tasks = Array.from({ length: 300 }, (_, i) => Object.defineProperty((x: number) => x + i, 'name', { value: `task${i}` }));
-    for (const task of tasks) await executor.run(task, 1);
-    expect(executor.explain(tasks[0]!).measured).toBeUndefined();
-    expect(executor.explain(tasks[43]!).measured).toBeUndefined();
-    expect(executor.explain(tasks[44]!).measured).toMatchObject({ runs: 1 });
+    const filler = (x: number) => x;
+    for (const task of tasks) {
+      await executor.run(task, 1);
+      // Calls of a task already known, so that the sample budget allows each new task its first sample.
+      await Promise.all(Array.from({ length: 64 }, () => executor.run(filler, 1)));
+    }
+    const kept = tasks.filter((task) => executor.explain(task).measured !== undefined);
+    // 256 entries: the filler's (measured all along) and the last 255 tasks'.
+    expect(executor.explain(filler).measured).toBeDefined();
+    expect(kept).toEqual(tasks.slice(45));
     expect(executor.explain(tasks[299]!).measured).toMatchObject({ runs: 1 });
   });
 

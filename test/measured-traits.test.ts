@@ -94,7 +94,9 @@ describe('profiles (async backend)', () => {
     const sleepy = (ms: number) => new Promise<number>((resolve) => setTimeout(resolve, ms, ms));
     for (let i = 0; i < 4; i++) await executor.run(sleepy, 10);
     for (let i = 0; i < 4; i++) await executor.run(sleepy, 10, { timeout: 5_000 });
-    expect(executor.explain(sleepy).measured).toMatchObject({ runs: 8, kind: 'waiting-io' });
+    expect(executor.explain(sleepy).measured).toMatchObject({ kind: 'waiting-io' });
+    // 8 calls; the first is not recorded when its (cold) synchronous part ran 50 µs or more (async.ts Loaded.longSync).
+    expect(executor.explain(sleepy).measured!.runs).toBeGreaterThanOrEqual(7);
   });
 
   it('count every call while a task is new, then a sample of them', async () => {
@@ -110,10 +112,10 @@ describe('profiles (async backend)', () => {
     const executor = track(createExecutor({ backend: 'async' }));
     const closures = Array.from({ length: 2_000 }, (_, i) => (x: number) => x + i);
     await Promise.all(closures.map((closure) => executor.run(closure, 1)));
-    // The first 256 spend the burst; after it, about one call in 32 is measured.
+    // The first 256 spend the burst; after it, about one new function in 256 is measured.
     const measuredLate = closures.slice(1_000).filter((closure) => executor.explain(closure).measured !== undefined).length;
-    expect(measuredLate).toBeGreaterThan(10);
-    expect(measuredLate).toBeLessThan(100);
+    expect(measuredLate).toBeGreaterThanOrEqual(1);
+    expect(measuredLate).toBeLessThan(20);
   });
 
   it('do not count failed calls', async () => {
@@ -127,16 +129,17 @@ describe('profiles (async backend)', () => {
 
   it('take bounded memory: past 256 distinct tasks, the least recently measured is forgotten', async () => {
     const executor = track(createExecutor({ backend: 'async' }));
-    const tasks = Array.from({ length: 300 }, (_, i) => Object.defineProperty((x: number) => x + i, 'name', { value: `task${i}` }));
-    const filler = (x: number) => x;
+    // 300 task definitions: one export of 300 copies of a module (a query string makes each its own).
+    const tasks = Array.from({ length: 300 }, (_, i) => defineTask<(n: number) => number>(`${measured.href}?copy=${i}`, 'echo'));
     for (const task of tasks) {
+      await executor.run(task, 1); // imports its module: not measured
       await executor.run(task, 1);
-      // Calls of a task already known, so that the sample budget allows each new task its first sample.
-      await Promise.all(Array.from({ length: 64 }, () => executor.run(filler, 1)));
+      // Calls of a task already known, so that the sample budget allows each new task its sample.
+      await Promise.all(Array.from({ length: 64 }, () => executor.run(echo, 1)));
     }
+    // 256 entries: echo's (measured all along) and the last 255 tasks'.
+    expect(executor.explain(echo).measured).toBeDefined();
     const kept = tasks.filter((task) => executor.explain(task).measured !== undefined);
-    // 256 entries: the filler's (measured all along) and the last 255 tasks'.
-    expect(executor.explain(filler).measured).toBeDefined();
     expect(kept).toEqual(tasks.slice(45));
     expect(executor.explain(tasks[299]!).measured).toMatchObject({ runs: 1 });
   });

@@ -41,10 +41,13 @@ interface Loaded {
   readonly fn: Fn;
   calls: number;
   /**
-   * Its last measured call held the thread long enough to be preempted
-   * (LONG_SYNC_MS): read the run queue around the next one. A tiny call skips
-   * those two reads, half the cost of measuring it, and a wait for a CPU
-   * could not change its median anyway.
+   * Its last measured call held the thread LONG_SYNC_MS or more: read the
+   * CPU and run-queue clocks around the next one (a call not clocked that
+   * turns out that long is not recorded). Below that, the synchronous
+   * part is taken as all CPU (it is the call's own few microseconds of
+   * JavaScript; no I/O blocks that briefly), and not reading the clocks is
+   * most of the cost of measuring a tiny call: `process.cpuUsage()` sums every
+   * thread of the process, ~1 µs when they idle and several when they run.
    */
   longSync: boolean;
 }
@@ -60,6 +63,13 @@ const LONG_SYNC_MS = 0.05;
  */
 const SAMPLE_BUDGET_ONE_IN = 32;
 const SAMPLE_BURST = 256;
+/**
+ * A plain function seen for the first time is tracked (and so measured) at
+ * most once per NEW_FUNCTION_ONE_IN such calls after a burst of SAMPLE_BURST:
+ * each tracked one is a new profile, so code that passes a new closure to
+ * every `run` would otherwise spend ~3 % of its time making profiles of one call.
+ */
+const NEW_FUNCTION_ONE_IN = 256;
 
 /** A sampled call whose function returned a promise: measured when it settles. */
 interface PendingSample {
@@ -91,6 +101,8 @@ class AsyncBackend implements Backend {
   #runQueue = new RunQueueClock();
   /** Samples that may be taken now (SAMPLE_BUDGET_ONE_IN). */
   #sampleBudget = SAMPLE_BURST;
+  /** New plain functions that may be tracked now (NEW_FUNCTION_ONE_IN). */
+  #newFunctionBudget = SAMPLE_BURST;
   #drift?: NodeJS.Timeout;
   #lastTick = 0;
   #lastReportedAt = 0;
@@ -177,8 +189,10 @@ class AsyncBackend implements Backend {
    */
   #runSampled(loaded: Loaded, task: Task | TaskFunction, input: unknown, batch: boolean, label: string, call: TaskCall | undefined): unknown {
     const fn = loaded.fn;
-    const queuedBefore = loaded.longSync ? this.#runQueue.read() : undefined;
-    const cpuBefore = process.cpuUsage();
+    // The clocks are read only around calls long enough for them to matter (Loaded.longSync).
+    const long = loaded.longSync;
+    const queuedBefore = long ? this.#runQueue.read() : undefined;
+    const cpuBefore = long ? process.cpuUsage() : undefined;
     const began = performance.now();
     let result: unknown;
     let thrown: Thrown | undefined;
@@ -188,19 +202,32 @@ class AsyncBackend implements Backend {
       thrown = new Thrown(error);
     }
     const ended = performance.now();
-    const cpu = process.cpuUsage(cpuBefore);
+    const cpu = cpuBefore === undefined ? undefined : process.cpuUsage(cpuBefore);
     const queuedAfter = queuedBefore === undefined ? undefined : this.#runQueue.read();
     const syncMs = ended - began;
     loaded.longSync = syncMs >= LONG_SYNC_MS;
     if (syncMs >= this.#threshold) this.#warn(syncMs, label, ended);
     if (thrown !== undefined) return call === undefined ? thrown : Promise.reject(thrown.error);
-    const cpuMs = (cpu.user + cpu.system) / 1000;
+    // Not clocked, and long after all: no CPU time to report; the next sample is clocked.
+    if (cpu === undefined && loaded.longSync) return call === undefined ? this.#unmeasured(result, label) : this.#settled(result, label);
+    // A synchronous part of a few microseconds is the call's own JavaScript: taken as CPU time.
+    const cpuMs = cpu === undefined ? syncMs : (cpu.user + cpu.system) / 1000;
     const queuedMs = queuedBefore === undefined || queuedAfter === undefined ? 0 : queuedAfter - queuedBefore;
     if (!isThenable(result)) {
       this.#report({ runMs: syncMs, syncMs, cpuMs, queuedMs }, task, call);
       return call === undefined ? result : Promise.resolve(result);
     }
     return this.#track(result, label, { began, syncMs, cpuMs, queuedMs, call, task });
+  }
+
+  /** A call's outcome as the direct path returns it: the value, or a promise tracked for block warnings. */
+  #unmeasured(result: unknown, label: string): unknown {
+    return isThenable(result) ? this.#track(result, label, undefined) : result;
+  }
+
+  /** The same as the Job path returns it: always a promise. */
+  #settled(result: unknown, label: string): Promise<unknown> {
+    return isThenable(result) ? this.#track(result, label, undefined) : Promise.resolve(result);
   }
 
   #report(sample: CallSample, task: Task | TaskFunction, call: TaskCall | undefined): void {
@@ -218,13 +245,18 @@ class AsyncBackend implements Backend {
   #loaded(task: Task | TaskFunction): Loaded | Fn | undefined {
     let loaded = this.#functions.get(task);
     if (loaded === undefined) {
-      if (!isTask(task) && (this.#record === undefined || this.#sampleBudget < 1)) {
-        this.#sampleBudget += 1 / SAMPLE_BUDGET_ONE_IN;
-        return task as Fn;
+      if (!isTask(task)) {
+        if (this.#record === undefined || this.#newFunctionBudget < 1 || this.#sampleBudget < 1) {
+          this.#newFunctionBudget = Math.min(SAMPLE_BURST, this.#newFunctionBudget + 1 / NEW_FUNCTION_ONE_IN);
+          this.#sampleBudget = Math.min(SAMPLE_BURST, this.#sampleBudget + 1 / SAMPLE_BUDGET_ONE_IN);
+          return task as Fn;
+        }
+        this.#newFunctionBudget--;
       }
       const fn = isTask(task) ? loadedTaskFunction(task.module, task.name) : (task as Fn);
       if (fn === undefined) return undefined;
-      loaded = { fn, calls: 0, longSync: true };
+      // Its first sample is not clocked: a new closure per call is a new task every time.
+      loaded = { fn, calls: 0, longSync: false };
       this.#functions.set(task, loaded);
     }
     return loaded;

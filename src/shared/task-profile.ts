@@ -48,14 +48,18 @@ const RING = 16;
 const CPU_SHARE = 0.5;
 /** A call holds its thread (has not returned) at least this share of its running time: `blocking-io`. */
 const SYNC_SHARE = 0.5;
+/** Where each ring starts in ProfileEntry.samples. */
+const RUN = 0;
+const CPU = RING;
+const SYNC = RING * 2;
 
 /**
  * Sampling, for in-process measurement (the async backend): every call of a
- * task while it is new, then one call in SAMPLE_ONE_IN. A sampled call costs
- * two `process.cpuUsage()` reads (~0.7 µs each) and a ring write, plus two
- * run-queue reads (~1.5 µs each) for calls long enough to be preempted; a
- * tiny task takes ~5 µs through `run`, so 1 in 64 keeps the cost under 1 %
- * (the aim is 3 %).
+ * task while it is new, then one call in SAMPLE_ONE_IN. A sampled call of a
+ * tiny task costs two clock reads and a ring write (its CPU clocks are not
+ * read: see async.ts Loaded.longSync); a longer one adds two
+ * `process.cpuUsage()` and two run-queue reads (~1 µs each). A tiny task takes
+ * ~5 µs through `run`, so 1 in 64 keeps the cost well under 1 % (the aim is 3 %).
  */
 export const SAMPLE_FIRST = 16;
 const SAMPLE_ONE_IN = 64;
@@ -76,10 +80,8 @@ export function measurementEnabled(): boolean {
 
 class ProfileEntry {
   runs = 0;
-  readonly runMs = new Float64Array(RING);
-  /** NaN where the sample had no CPU time. */
-  readonly cpuShare = new Float64Array(RING);
-  readonly syncShare = new Float64Array(RING);
+  /** Three rings in one allocation: run times (RUN), CPU shares (CPU; NaN where the sample had none), sync shares (SYNC). */
+  readonly samples = new Float64Array(RING * 3);
   /** The profile of the samples so far; undefined after a new sample, until asked. */
   cached: TaskProfile | undefined = undefined;
   /** Policy advice was given for this task (once per task). */
@@ -96,10 +98,10 @@ class ProfileEntry {
     // Time spent waiting for a CPU is neither computing nor blocking: out of both.
     const queued = sample.queuedMs !== undefined && sample.queuedMs > 0 ? sample.queuedMs : 0;
     const run = Math.max(0, sample.runMs - queued);
-    this.runMs[slot] = run;
+    this.samples[RUN + slot] = run;
     // A call too short for the clocks to tell (0 ms) is all CPU and all synchronous.
-    this.cpuShare[slot] = sample.cpuMs === undefined ? Number.NaN : share(sample.cpuMs, run);
-    this.syncShare[slot] = share(sample.syncMs - queued, run);
+    this.samples[CPU + slot] = sample.cpuMs === undefined ? Number.NaN : share(sample.cpuMs, run);
+    this.samples[SYNC + slot] = share(sample.syncMs - queued, run);
     this.runs++;
     this.cached = undefined;
   }
@@ -107,9 +109,9 @@ class ProfileEntry {
   profile(): TaskProfile {
     if (this.cached) return this.cached;
     const n = Math.min(this.runs, RING);
-    const runMs = median(this.runMs, n);
-    const cpuShare = median(this.cpuShare, n);
-    const syncShare = median(this.syncShare, n);
+    const runMs = median(this.samples, RUN, n);
+    const cpuShare = median(this.samples, CPU, n);
+    const syncShare = median(this.samples, SYNC, n);
     const kind: TaskKind =
       cpuShare >= CPU_SHARE ? 'cpu' : syncShare >= SYNC_SHARE ? 'blocking-io' : 'waiting-io';
     this.cached = Object.freeze({ runs: this.runs, runMs, cpuShare, kind });
@@ -124,10 +126,10 @@ function share(part: number, whole: number): number {
 
 const scratch = new Float64Array(RING);
 
-/** Median of the first `n` values, ignoring NaN; NaN when none is a number. */
-function median(values: Float64Array, n: number): number {
+/** Median of the `n` values from `offset`, ignoring NaN; NaN when none is a number. */
+function median(values: Float64Array, offset: number, n: number): number {
   let count = 0;
-  for (let i = 0; i < n; i++) if (!Number.isNaN(values[i]!)) scratch[count++] = values[i]!;
+  for (let i = offset; i < offset + n; i++) if (!Number.isNaN(values[i]!)) scratch[count++] = values[i]!;
   if (count === 0) return Number.NaN;
   const sorted = scratch.subarray(0, count).sort();
   const mid = count >> 1;

@@ -1,6 +1,6 @@
 /** Type tests (vitest typecheck): the task's function type flows to run/map. */
 import { describe, expectTypeOf, it } from 'vitest';
-import { createExecutor, defineTask, type Task } from 'unified-executor';
+import { createExecutor, defineTask, type PolicyOptions, type RuleId, type Task, type TaskProfile } from 'unified-executor';
 
 declare function fib(n: number): number;
 declare function fetchTitle(url: string): Promise<string>;
@@ -29,5 +29,17 @@ describe('typed tasks', () => {
     expectTypeOf(executor.run((s: string) => s.length, 'abc')).toEqualTypeOf<Promise<number>>();
     // @ts-expect-error the function takes a string
     void executor.run((s: string) => s.length, 42);
+  });
+});
+
+describe('measured traits types', () => {
+  it('exports TaskProfile, Decision.measured, PolicyOptions.adapt and the measured rule ids', () => {
+    expectTypeOf(executor.explain(fibTask).measured).toEqualTypeOf<TaskProfile | undefined>();
+    expectTypeOf<TaskProfile['kind']>().toEqualTypeOf<'cpu' | 'blocking-io' | 'waiting-io'>();
+    expectTypeOf<PolicyOptions['adapt']>().toEqualTypeOf<boolean | undefined>();
+    expectTypeOf<'measured-cpu'>().toMatchTypeOf<RuleId>();
+    createExecutor({ policy: { adapt: true, backends: { 'measured-waiting': 'async' } } });
+    // @ts-expect-error adapt is a boolean
+    createExecutor({ policy: { adapt: 'yes' } });
   });
 });

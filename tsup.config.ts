@@ -14,7 +14,7 @@ const childEntry = { 'process-child': 'src/backends/process/child.ts' };
 // can abort the whole process (FATAL ERROR: v8::Module::IsGraphAsync ...)
 // when a thread is ended while it loads its entry. Task modules are still
 // loaded with import(), so ESM tasks work as before.
-const threadEntry = { 'thread-worker': 'src/backends/thread-worker.ts' };
+const threadEntry = { 'thread-worker': 'src/backends/thread/thread-worker.ts' };
 
 const common: Options = {
   target: 'node20',

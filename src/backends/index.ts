@@ -3,7 +3,7 @@ import type { LocalBackend } from '../policy.js';
 import { createAsyncBackend } from './async.js';
 import type { BackendFactory } from './backend.js';
 import { createProcessBackend } from './process/pool.js';
-import { createThreadBackend } from './thread.js';
+import { createThreadBackend } from './thread/thread.js';
 
 export const backendFactories: Partial<Record<LocalBackend, BackendFactory>> = {
   async: createAsyncBackend,

@@ -5,7 +5,8 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { TAG, type ChildMessage, type ParentMessage } from './protocol.js';
+import { TAG, type PoolMessage, type WorkerMessage } from '../pool/protocol.js';
+import type { WorkerHandle, WorkerListener } from '../pool/worker-handle.js';
 import { poolChildEnv, refuseForkInPoolChild, START_TIMEOUT_MS } from './start-guard.js';
 
 /**
@@ -25,18 +26,15 @@ const RELEASE_GRACE_MS = 2_000;
 export interface ChildSpawnOptions {
   execArgv: string[];
   env: NodeJS.ProcessEnv;
+  /** Calls one child runs at once (its call loop needs it before the first call). */
+  perWorker: number;
 }
 
-export interface ChildListener {
-  message(handle: ChildHandle, message: ChildMessage): void;
-  exit(handle: ChildHandle, code: number | null, signal: NodeJS.Signals | null): void;
-}
-
-export class ChildHandle {
-  /** 0 when the OS refused to spawn (the exit follows at once). */
-  readonly pid: number;
+export class ChildHandle implements WorkerHandle {
+  /** The pid; 0 when the OS refused to spawn (the exit follows at once). */
+  readonly id: number;
   #process: ChildProcess | undefined;
-  #listener: ChildListener;
+  #listener: WorkerListener;
   #exited = false;
   #stopping = false;
   #timer?: NodeJS.Timeout;
@@ -46,12 +44,12 @@ export class ChildHandle {
   #startTimedOut = false;
   #status?: { code: number | null; signal: NodeJS.Signals | null };
 
-  constructor(options: ChildSpawnOptions, listener: ChildListener) {
+  constructor(options: ChildSpawnOptions, listener: WorkerListener) {
     this.#listener = listener;
     refuseForkInPoolChild();
     let child: ChildProcess;
     try {
-      child = fork(CHILD_ENTRY, [], {
+      child = fork(CHILD_ENTRY, [String(options.perWorker)], {
         execArgv: options.execArgv,
         // At each fork, not once per pool: a change to process.env reaches children forked later, as before.
         env: poolChildEnv(options.env),
@@ -59,13 +57,13 @@ export class ChildHandle {
       });
     } catch {
       // EMFILE/ENFILE and bad arguments throw instead of emitting 'error'.
-      this.pid = 0;
+      this.id = 0;
       queueMicrotask(() => this.#onExit(null, null));
       return;
     }
     this.#process = child;
-    this.pid = child.pid ?? 0;
-    child.on('message', (message: ChildMessage) => {
+    this.id = child.pid ?? 0;
+    child.on('message', (message: WorkerMessage) => {
       if (message[0] === TAG.ready) clearTimeout(this.#startTimer);
       this.#listener.message(this, message);
     });
@@ -105,13 +103,8 @@ export class ChildHandle {
     return this.#exited;
   }
 
-  /** Why it was ended, when it never said `ready` in time (for the exit message). */
-  get startTimeout(): string | undefined {
-    return this.#startTimedOut ? `it sent no \`ready\` within ${START_TIMEOUT_MS / 1000} s` : undefined;
-  }
-
   /** Throws synchronously when the message cannot be cloned (nothing is written then). */
-  send(message: ParentMessage): boolean {
+  send(message: PoolMessage): boolean {
     const child = this.#process;
     if (!child || !child.connected) return false;
     child.send(message);
@@ -165,6 +158,18 @@ export class ChildHandle {
     this.#exited = true;
     clearTimeout(this.#timer);
     clearTimeout(this.#startTimer);
-    this.#listener.exit(this, code, signal);
+    // V8 aborts a process that runs out of heap: SIGABRT (134 = 128 + 6 when reported as a code).
+    this.#listener.exit(this, {
+      description: describeExit(this.id, code, signal) + (this.#startTimedOut ? ` (it sent no \`ready\` within ${START_TIMEOUT_MS / 1000} s)` : ''),
+      code,
+      signal,
+      outOfMemory: signal === 'SIGABRT' || code === 134,
+    });
   }
+}
+
+function describeExit(pid: number, code: number | null, signal: NodeJS.Signals | null): string {
+  const who = pid ? `Child process ${pid}` : 'A child process that could not be spawned';
+  if (signal) return `${who} was killed by signal ${signal}`;
+  return `${who} exited with code ${code ?? 'unknown'}`;
 }

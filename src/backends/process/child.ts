@@ -1,8 +1,7 @@
 /**
  * Runs inside each child process (built to `dist/process-child.js`): takes
- * requests from the parent over IPC, runs them with the shared `runCall`
- * (task modules imported once and cached), and answers by id. Results that
- * settle in the same turn of the event loop go back in one message.
+ * calls from the pool over IPC and runs them with the shared call loop
+ * (pool/call-loop.ts: in order, calls sent ahead, results in batches).
  *
  * The child never outlives its parent: when the IPC channel closes (the
  * parent closed it, exited, or was SIGKILLed) the child exits; a watchdog
@@ -10,17 +9,9 @@
  * so never sees `disconnect`.
  */
 import { Worker } from 'node:worker_threads';
-import { TaskNotPortableError } from '../../errors.js';
-import { runCall, type CallOutcome } from '../../shared/run-call.js';
-import { serializeError } from '../../shared/serialize-error.js';
+import { CallLoop } from '../pool/call-loop.js';
+import { TAG, type PoolMessage, type WorkerMessage } from '../pool/protocol.js';
 import { takePoolMark } from './start-guard.js';
-import { RUN_STRIDE, TAG, type ChildMessage, type ParentMessage, type ResultsMessage } from './protocol.js';
-
-interface TaskDefinition {
-  module: string;
-  name: string;
-  label: string;
-}
 
 // First, before anything can fork: a child that was not started by a pool
 // (no IPC channel, or no mark in its environment) leaves at once.
@@ -31,23 +22,14 @@ if (!takePoolMark()) {
   );
   process.exit(1);
 }
-const send = process.send!.bind(process) as (message: ChildMessage) => boolean;
+const send = process.send!.bind(process) as (message: WorkerMessage) => boolean;
+// perWorker travels in argv: the loop must know it before the first call arrives.
+const loop = new CallLoop((message) => {
+  // Not connected: the parent has gone or released us; `disconnect` ends this process.
+  if (process.connected) send(message);
+}, Number(process.argv[2]) || 1);
 
-const definitions: TaskDefinition[] = [];
-let outbox: ResultsMessage = [TAG.results];
-/** The task key of each result in `outbox`, to name the task if its result cannot be sent. */
-let outboxKeys: number[] = [];
-let flushScheduled = false;
-
-process.on('message', (message: ParentMessage) => {
-  if (message[0] === TAG.run) {
-    for (let i = 1; i < message.length; i += RUN_STRIDE) {
-      start(message[i] as number, message[i + 1] as number, message[i + 2] === 1, message[i + 3]);
-    }
-  } else if (message[0] === TAG.define) {
-    definitions[message[1]] = { module: message[2], name: message[3], label: message[4] };
-  }
-});
+process.on('message', (message: PoolMessage) => loop.receive(message));
 
 // The parent is gone or released us: nothing can reach us any more.
 process.on('disconnect', () => process.exit(0));
@@ -69,48 +51,6 @@ if (process.connected) send([TAG.ready]);
 // After `ready` (the parent can send work while the thread starts), but still
 // before any task can run: no message is handled until this module's code ends.
 watchParent();
-
-function start(id: number, key: number, batch: boolean, input: unknown): void {
-  const task = definitions[key]!;
-  void runCall(task.module, task.name, input, batch).then((outcome: CallOutcome) => {
-    outbox.push(id, outcome.ok ? 1 : 0, outcome.ok ? outcome.value : outcome.error);
-    outboxKeys.push(key);
-    if (!flushScheduled) {
-      flushScheduled = true;
-      // setImmediate, not a microtask: every synchronous task of the message
-      // that started it has settled by then, so their results share one message.
-      setImmediate(flush);
-    }
-  });
-}
-
-function flush(): void {
-  flushScheduled = false;
-  const message = outbox;
-  const keys = outboxKeys;
-  outbox = [TAG.results];
-  outboxKeys = [];
-  if (!process.connected) return;
-  try {
-    send(message);
-  } catch {
-    // One result cannot be cloned (a function, a class instance with private
-    // state...). `send` throws before writing anything, so resend one by one
-    // and answer the failing ones with TaskNotPortableError.
-    for (let i = 1, n = 0; i < message.length; i += 3, n++) {
-      const id = message[i];
-      try {
-        send([TAG.results, id, message[i + 1], message[i + 2]]);
-      } catch (error) {
-        const label = definitions[keys[n]!]?.label ?? 'unknown';
-        const notPortable = new TaskNotPortableError(
-          `The result of task ${label} cannot be sent back from child process ${process.pid}: ${(error as Error).message}`,
-        );
-        send([TAG.results, id, 0, serializeError(notPortable)]);
-      }
-    }
-  }
-}
 
 /**
  * `disconnect` is an event, so a main thread stuck in a synchronous loop never

@@ -36,17 +36,17 @@ export class StartBackoff {
   }
 
   /**
-   * A child died before it was ready (`exit` says how). Returns the message
+   * A worker died before it was ready (`exit` says how). Returns the message
    * to reject the waiting calls with when it is time to give up.
    */
-  failed(exit: string, execArgv: readonly string[]): string | undefined {
+  failed(exit: string, kind: string, hint: string): string | undefined {
     const now = performance.now();
     this.#failures++;
     this.#nextSpawnAt = now + Math.min(BACKOFF_BASE_MS * 2 ** (this.#failures - 1), BACKOFF_MAX_MS);
     if (this.#failures < MAX_START_FAILURES) return undefined;
     const message =
-      `Cannot start a child process: ${this.#failures} in a row exited before they were ready (the last: ${exit}). ` +
-      `Check the execArgv ${JSON.stringify(execArgv)} and env of the process backend`;
+      `Cannot start a ${kind}: ${this.#failures} in a row exited before they were ready (the last: ${exit}). ` +
+      hint;
     this.#broken = { until: now + BROKEN_COOLDOWN_MS, message };
     // After the cooldown, one more try: a single failure then gives up again.
     this.#failures = MAX_START_FAILURES - 1;

@@ -1,0 +1,234 @@
+/**
+ * The worker side of a pool, the same in a thread and in a child process: it
+ * takes calls in the order the pool sent them, runs at most `perWorker` at
+ * once, and sends results back in batches.
+ *
+ *   [run ...calls] -> inbox (FIFO) -> start while fewer than perWorker run -> task function
+ *   results -> outbox -> one `results` message: at the end of a pump, or
+ *              before the next call starts (see #mustFlushBefore)
+ *
+ * The pool sends calls ahead of the ones running, so the worker never waits
+ * for a round trip between calls. It knows which calls run from the results:
+ * a worker starts its calls in order as slots free, so when a result arrives
+ * the next call in line has started. For that to hold, a result must not wait
+ * behind a call that may run long: the outbox goes out before each call starts,
+ * except between calls that each took under TINY_MS, for at most FLUSH_MS.
+ */
+import { TaskNotPortableError } from '../../errors.js';
+import { serializeError } from '../../shared/serialize-error.js';
+import { loadTaskFunction, loadedTaskFunction } from '../../shared/task-loader.js';
+import { findUncloneable } from '../cloneable.js';
+import { cpuClock } from './cpu-clock.js';
+import { RESULT_STRIDE, RUN_STRIDE, TAG, type PoolMessage, type ResultsMessage, type WorkerMessage } from './protocol.js';
+
+/** A call under this (ms, synchronous) may share a results message with the next one. */
+const TINY_MS = 0.02;
+/** Results wait at most this long (ms) for others to share their message. */
+const FLUSH_MS = 0.2;
+/** Every call of a task is measured at first, then one in SAMPLE_EVERY (a thread's CPU clock is a file read). */
+const SAMPLE_FIRST = 8;
+const SAMPLE_EVERY = 32;
+
+interface TaskDefinition {
+  module: string;
+  name: string;
+  label: string;
+  /** Calls started, for sampling. */
+  calls: number;
+}
+
+interface InboxCall {
+  id: number;
+  key: number;
+  batch: boolean;
+  input: unknown;
+}
+
+export type Post = (message: WorkerMessage) => void;
+
+export class CallLoop {
+  #post: Post;
+  #perWorker: number;
+  #definitions: TaskDefinition[] = [];
+  #inbox: InboxCall[] = [];
+  #head = 0;
+  /** Calls started and not settled (promises pending). */
+  #active = new Set<number>();
+  #outbox: ResultsMessage = [TAG.results];
+  #outboxKeys: number[] = [];
+  #lastFlush = 0;
+  /** The last call that settled synchronously took under TINY_MS. */
+  #lastWasTiny = false;
+  #pumping = false;
+  #flushScheduled = false;
+  #flushSoon = () => {
+    this.#flushScheduled = false;
+    this.#flush();
+  };
+  #cpu = cpuClock();
+
+  constructor(post: Post, perWorker: number) {
+    this.#post = post;
+    this.#perWorker = perWorker;
+  }
+
+  receive(message: PoolMessage): void {
+    switch (message[0]) {
+      case TAG.run:
+        for (let i = 1; i < message.length; i += RUN_STRIDE) {
+          this.#inbox.push({ id: message[i] as number, key: message[i + 1] as number, batch: message[i + 2] === 1, input: message[i + 3] });
+        }
+        this.#pump();
+        break;
+      case TAG.define:
+        this.#definitions[message[1]] = { module: message[2], name: message[3], label: message[4], calls: 0 };
+        break;
+      case TAG.drop:
+        this.#drop(message.slice(1) as number[]);
+        break;
+    }
+  }
+
+  /** Aborted before the pool saw them start: skip those still waiting; report those already running. */
+  #drop(ids: number[]): void {
+    const running: number[] = [];
+    for (const id of ids) {
+      const at = this.#inbox.findIndex((call, index) => index >= this.#head && call.id === id);
+      if (at !== -1) this.#inbox.splice(at, 1);
+      else if (this.#active.has(id)) running.push(id);
+      // Neither: it has settled already; the pool ignores its result.
+    }
+    if (running.length > 0) this.#post([TAG.started, ...running]);
+  }
+
+  /** Starts waiting calls while slots are free; sends the results at the end. */
+  #pump(): void {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    const inbox = this.#inbox;
+    while (this.#active.size < this.#perWorker && this.#head < inbox.length) {
+      const call = inbox[this.#head]!;
+      inbox[this.#head++] = undefined as unknown as InboxCall;
+      if (this.#outbox.length > 1 && this.#mustFlushBefore()) this.#flush();
+      this.#start(call);
+    }
+    if (this.#head === inbox.length) {
+      inbox.length = 0;
+      this.#head = 0;
+    }
+    this.#pumping = false;
+    if (this.#outbox.length === 1) return;
+    // Nothing else running: the results go now. Otherwise calls still pending
+    // may settle in this same turn and share the message.
+    if (this.#active.size === 0) this.#flush();
+    else if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      setImmediate(this.#flushSoon);
+    }
+  }
+
+  /** The next call may run long: the pool must hear of the results so far (and so of its start) first. */
+  #mustFlushBefore(): boolean {
+    return !this.#lastWasTiny || performance.now() - this.#lastFlush >= FLUSH_MS;
+  }
+
+  #start(call: InboxCall): void {
+    const definition = this.#definitions[call.key]!;
+    const fn = loadedTaskFunction(definition.module, definition.name);
+    if (fn === undefined) {
+      // The first call of a task in this worker: import it, then run it.
+      this.#active.add(call.id);
+      loadTaskFunction(definition.module, definition.name).then(
+        () => {
+          this.#active.delete(call.id);
+          this.#start(call);
+          this.#pump();
+        },
+        (error: unknown) => this.#settled(call, false, serializeError(error), performance.now(), undefined, 0),
+      );
+      return;
+    }
+    const sampled = ++definition.calls <= SAMPLE_FIRST || definition.calls % SAMPLE_EVERY === 0;
+    const began = performance.now();
+    const cpuBefore = sampled ? this.#cpu() : undefined;
+    let result: unknown;
+    try {
+      result = call.batch ? runBatch(fn, call.input as unknown[]) : fn(call.input);
+    } catch (error) {
+      this.#record(call, false, serializeError(error), began, sampled ? performance.now() - began : 0, cpuBefore, sampled);
+      return;
+    }
+    if (!isThenable(result)) {
+      this.#record(call, true, result, began, sampled ? performance.now() - began : 0, cpuBefore, sampled);
+      return;
+    }
+    const syncMs = performance.now() - began;
+    this.#active.add(call.id);
+    result.then(
+      (value) => this.#settled(call, true, value, began, sampled ? cpuBefore : undefined, syncMs, sampled),
+      (error: unknown) => this.#settled(call, false, serializeError(error), began, sampled ? cpuBefore : undefined, syncMs, sampled),
+    );
+  }
+
+  #settled(call: InboxCall, ok: boolean, value: unknown, began: number, cpuBefore: number | undefined, syncMs: number, sampled = false): void {
+    this.#active.delete(call.id);
+    this.#record(call, ok, value, began, syncMs, cpuBefore, sampled);
+    this.#lastWasTiny = false;
+    this.#pump();
+  }
+
+  #record(call: InboxCall, ok: boolean, value: unknown, began: number, syncMs: number, cpuBefore: number | undefined, sampled: boolean): void {
+    const now = performance.now();
+    this.#lastWasTiny = now - began < TINY_MS;
+    let sample: 0 | [number, number, number | undefined] = 0;
+    if (sampled) {
+      const cpuAfter = cpuBefore === undefined ? undefined : this.#cpu();
+      sample = [now - began, syncMs, cpuAfter === undefined ? undefined : cpuAfter - cpuBefore!];
+    }
+    this.#outbox.push(call.id, ok ? 1 : 0, value, sample);
+    this.#outboxKeys.push(call.key);
+  }
+
+  #flush(): void {
+    const message = this.#outbox;
+    if (message.length === 1) return;
+    const keys = this.#outboxKeys;
+    this.#outbox = [TAG.results];
+    this.#outboxKeys = [];
+    this.#lastFlush = performance.now();
+    try {
+      this.#post(message);
+    } catch {
+      // A result cannot be cloned (a function, a class instance with private
+      // state...). Nothing was sent: send them one by one, and answer the
+      // failing ones with TaskNotPortableError; the others go on.
+      for (let i = 1, n = 0; i < message.length; i += RESULT_STRIDE, n++) {
+        const id = message[i];
+        try {
+          this.#post([TAG.results, id, message[i + 1], message[i + 2], message[i + 3]]);
+        } catch (error) {
+          this.#post([TAG.results, id, 0, serializeError(this.#notPortable(keys[n]!, message[i + 2], error)), 0]);
+        }
+      }
+    }
+  }
+
+  #notPortable(key: number, value: unknown, error: unknown): TaskNotPortableError {
+    const label = this.#definitions[key]?.label ?? 'unknown';
+    const found = findUncloneable(value, 'result') ?? (error as Error)?.message ?? String(error);
+    return new TaskNotPortableError(
+      `Task ${label} returned a value that cannot be cloned back to the caller: ${found}. ` +
+        'Return plain data (objects, arrays, numbers, strings, typed arrays, Map, Set, Date)',
+    );
+  }
+}
+
+/** A batch (map's chunk): plain values stay synchronous; any promise makes the whole batch one. */
+function runBatch(fn: (input: unknown) => unknown, inputs: unknown[]): unknown {
+  const results = inputs.map((input) => fn(input));
+  return results.some(isThenable) ? Promise.all(results) : results;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
+}

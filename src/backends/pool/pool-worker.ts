@@ -1,0 +1,100 @@
+/**
+ * The pool's view of one worker and of each call it holds.
+ *
+ * A worker runs its calls in the order they were sent, at most `perWorker` at
+ * once; the pool sends more (ahead) so that the worker never waits for it.
+ * The pool does not hear when a call starts: it knows. The first `running`
+ * unfinished calls in a worker's line are the ones running; when a result
+ * comes back, the next call in line has started. (The worker sends results
+ * before it starts a call that may run long, so "has started" is late by at
+ * most one message; see call-loop.ts.)
+ */
+import type { TaskCall } from '../backend.js';
+import type { CancelSignal } from '../../shared/task-signal.js';
+import type { DefineMessage } from './protocol.js';
+import type { WorkerHandle } from './worker-handle.js';
+
+export type PoolCallState = 'waiting' | 'assigned' | 'running' | 'settled';
+
+/** One call, from `execute` to its settlement. It is its own abort listener (no closure per call). */
+export class PoolCall {
+  state: PoolCallState = 'waiting';
+  worker: PoolWorker | undefined = undefined;
+  /** In the worker's hands (not only in its outbox). */
+  sent = false;
+  /** Put back in line once after its worker died before starting it. */
+  requeued = false;
+
+  constructor(
+    readonly id: number,
+    readonly call: TaskCall,
+    readonly key: number,
+    readonly signal: CancelSignal,
+    readonly resolve: (value: unknown) => void,
+    readonly reject: (error: unknown) => void,
+    readonly onAbort: (call: PoolCall) => void,
+  ) {}
+
+  handleEvent(): void {
+    this.onAbort(this);
+  }
+}
+
+export type PoolWorkerState = 'starting' | 'ready' | 'retiring' | 'stopping';
+
+export class PoolWorker {
+  /**
+   * starting: not ready yet; ready: takes calls; retiring: takes no more
+   * (recycled, or idle) and leaves when its calls are done; stopping: being ended.
+   */
+  state: PoolWorkerState = 'starting';
+  /** Unfinished calls in the order the worker runs them; the first `running` run. */
+  readonly line: PoolCall[] = [];
+  running = 0;
+  /** Assigned, not yet sent (one message at the next flush). */
+  outbox: PoolCall[] = [];
+  /** Aborted calls the worker should skip (sent with the next flush). */
+  drops: number[] = [];
+  /** Task keys this worker has been told about, and definitions still to send. */
+  readonly defined: boolean[] = [];
+  defines: DefineMessage[] = [];
+  /** Calls ever assigned, for `maxTasksPerWorker`. */
+  assigned = 0;
+  idleSince = 0;
+  /** When it said `ready`; 0: never (an exit then is a failed start, unless we stopped it). */
+  readyAt = 0;
+  /** When its last message came (for the run-time estimate). */
+  lastHeard = 0;
+  /** Why we ended it, for the calls it still ran. */
+  endedBy: string | undefined = undefined;
+  dirty = false;
+
+  constructor(readonly handle: WorkerHandle) {}
+
+  /** Calls sent ahead that have not started. */
+  get ahead(): number {
+    return this.line.length - this.running;
+  }
+
+  /** Marks started the calls now at the front of the line (sent ones only); returns how many. */
+  promote(perWorker: number): number {
+    let started = 0;
+    while (this.running < perWorker && this.running < this.line.length) {
+      const call = this.line[this.running]!;
+      if (!call.sent) break;
+      call.state = 'running';
+      this.running++;
+      started++;
+      call.call.markStarted();
+    }
+    return started;
+  }
+
+  /** A call left the line (settled or aborted). */
+  remove(call: PoolCall): void {
+    const at = this.line.indexOf(call);
+    if (at === -1) return;
+    this.line.splice(at, 1);
+    if (at < this.running) this.running--;
+  }
+}

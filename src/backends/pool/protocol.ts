@@ -1,0 +1,44 @@
+/**
+ * The messages a pool and its workers (threads or child processes) exchange:
+ * over a MessagePort for a thread, over the IPC channel (`serialization:
+ * 'advanced'`) for a child. Every value is a structured clone.
+ *
+ * Messages are flat arrays whose first element is a tag: flat arrays of
+ * numbers and values clone faster than arrays of small objects, and one
+ * message carries many calls or results (one write, one read, one
+ * deserialisation for many tasks). A task's module and export go to a worker
+ * once (`define`); calls name it by a small integer key.
+ */
+
+export const TAG = {
+  /** Pool -> worker: `[define, key, module, exportName, label]`. */
+  define: 0,
+  /** Pool -> worker: `[run, id, key, batch (0|1), input, id, key, batch, input, ...]`, run in this order. */
+  run: 1,
+  /** Worker -> pool: `[ready, threadId]` (`[ready]` from a child), once it listens for calls. */
+  ready: 2,
+  /** Worker -> pool: `[results, id, ok (0|1), value or serialized error, sample (0 or [runMs, syncMs, cpuMs]), ...]`. */
+  results: 3,
+  /** Pool -> worker: `[drop, id, ...]`: calls aborted before the pool saw them start; skip them. */
+  drop: 4,
+  /** Worker -> pool: `[started, id, ...]`: dropped calls that had already started (the pool ends the worker). */
+  started: 5,
+  /** Pool -> thread: `[close]`: the session ends (a child ends when its channel closes instead). */
+  close: 6,
+} as const;
+
+/** Elements per call in a `run` message, after the tag. */
+export const RUN_STRIDE = 4;
+/** Elements per result in a `results` message, after the tag. */
+export const RESULT_STRIDE = 4;
+
+export type DefineMessage = [typeof TAG.define, key: number, module: string, name: string, label: string];
+export type RunMessage = [typeof TAG.run, ...unknown[]];
+export type DropMessage = [typeof TAG.drop, ...number[]];
+export type CloseMessage = [typeof TAG.close];
+export type ReadyMessage = [typeof TAG.ready, threadId?: number];
+export type ResultsMessage = [typeof TAG.results, ...unknown[]];
+export type StartedMessage = [typeof TAG.started, ...number[]];
+
+export type PoolMessage = DefineMessage | RunMessage | DropMessage | CloseMessage;
+export type WorkerMessage = ReadyMessage | ResultsMessage | StartedMessage;

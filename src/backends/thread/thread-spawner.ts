@@ -1,0 +1,159 @@
+/**
+ * How the thread backend gets its threads: from piscina, which does what it
+ * does well (starting Worker threads with the right flags and resource limits,
+ * loading the entry, reporting a thread's death), but not its per-task
+ * dispatch: each thread runs one long piscina task, a session, and the pool
+ * talks to it on a MessagePort of its own (call-loop.ts), many calls per
+ * message and calls sent ahead. piscina posts one task per message and a thread
+ * takes its next task only after answering the last (docs/thread-backend.md).
+ *
+ *   spawn -> piscina.run(session { port }) -> piscina starts a thread -> session: [ready, threadId]
+ *   release -> [close] -> the session returns -> the thread is terminated
+ *   kill -> worker.terminate() -> piscina rejects the session -> exit
+ */
+import { MessageChannel, type MessagePort, type TransferListItem, type Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { TAG, type PoolMessage, type WorkerMessage } from '../pool/protocol.js';
+import type { WorkerExit, WorkerHandle, WorkerListener, WorkerSpawner } from '../pool/worker-handle.js';
+import type { ThreadSession } from './thread-worker.js';
+
+/**
+ * The worker entry, found next to this code. tsup bundles the library into a
+ * flat dist/ (index.js, index.cjs, chunks, thread-worker.cjs), so the entry is
+ * always a sibling of the file this line ends up in; `shims: true` gives the
+ * CommonJS build an `import.meta.url` (from __filename) so the same line works there.
+ */
+const WORKER_FILE = fileURLToPath(new URL('./thread-worker.cjs', import.meta.url));
+
+/** Threads being ended (aborts, timeouts, recycling) beyond twice the pool's size that piscina still admits. */
+const THREAD_HEADROOM = 8;
+
+export interface ThreadSpawnOptions {
+  maxThreads: number;
+  perWorker: number;
+  execArgv: string[];
+  heapMb: number | undefined;
+  /** A thread failed outside any session (piscina's 'error'). */
+  onError: (error: unknown) => void;
+}
+
+export class ThreadSpawner implements WorkerSpawner {
+  readonly kind = 'thread' as const;
+  readonly startHint: string;
+  #pool: Piscina<ThreadSession, void>;
+  #perWorker: number;
+
+  constructor(options: ThreadSpawnOptions) {
+    this.#perWorker = options.perWorker;
+    this.startHint = `Check the execArgv ${JSON.stringify(options.execArgv)} of the thread backend`;
+    this.#pool = new Piscina<ThreadSession, void>({
+      filename: WORKER_FILE,
+      // Our pool keeps at most maxThreads sessions; threads it is ending still
+      // count in piscina until they exit. A session run() while piscina is
+      // full waits in piscina's queue, and piscina does not start a thread for
+      // it when one exits (it only tops up to minThreads): headroom instead.
+      maxThreads: options.maxThreads * 2 + THREAD_HEADROOM,
+      // Our pool decides when threads start and end: piscina keeps none on its own.
+      minThreads: 0,
+      idleTimeout: 0,
+      // One session per thread; the session runs `perWorker` calls at once itself.
+      concurrentTasksPerWorker: 1,
+      // A session never returns between calls: piscina's Atomics wait would never be used.
+      atomics: 'disabled',
+      execArgv: options.execArgv,
+      ...(options.heapMb !== undefined ? { resourceLimits: { maxOldGenerationSizeMb: options.heapMb } } : {}),
+      recordTiming: false,
+    });
+    // Unhandled, piscina's 'error' event would crash the caller's process.
+    this.#pool.on('error', options.onError);
+  }
+
+  spawn(listener: WorkerListener): WorkerHandle {
+    const { port1, port2 } = new MessageChannel();
+    const handle = new ThreadHandle(port1, listener, this.#pool);
+    this.#pool.run({ port: port2, perWorker: this.#perWorker }, { transferList: [port2] }).then(
+      () => handle.sessionEnded(undefined),
+      (error: unknown) => handle.sessionEnded(error),
+    );
+    return handle;
+  }
+
+  async shutdown(): Promise<void> {
+    await this.#pool.destroy();
+  }
+}
+
+class ThreadHandle implements WorkerHandle {
+  id = 0;
+  #port: MessagePort;
+  #listener: WorkerListener;
+  #pool: Piscina<ThreadSession, void>;
+  #worker: Worker | undefined;
+  #exitCode: Promise<number> | undefined;
+  #ended = false;
+  #referenced = true;
+
+  constructor(port: MessagePort, listener: WorkerListener, pool: Piscina<ThreadSession, void>) {
+    this.#port = port;
+    this.#listener = listener;
+    this.#pool = pool;
+    port.on('message', (message: WorkerMessage) => {
+      if (message[0] === TAG.ready) this.#onReady(message[1]!);
+      listener.message(this, message);
+    });
+  }
+
+  #onReady(threadId: number): void {
+    this.id = threadId;
+    this.#worker = this.#pool.threads.find((w) => w.threadId === threadId);
+    const worker = this.#worker;
+    if (worker) this.#exitCode = new Promise((resolve) => worker.once('exit', resolve));
+    this.reference(this.#referenced);
+  }
+
+  send(message: PoolMessage, transfer?: TransferListItem[]): boolean {
+    if (this.#ended) return false;
+    this.#port.postMessage(message, transfer);
+    return true;
+  }
+
+  release(): void {
+    if (this.#ended) return;
+    this.#port.postMessage([TAG.close]);
+  }
+
+  kill(): void {
+    if (this.#ended) return;
+    if (this.#worker) void this.#worker.terminate();
+    // Not ready yet: no thread is known to run this session; closing its port ends it when it starts.
+    else this.#port.close();
+  }
+
+  reference(active: boolean): void {
+    this.#referenced = active;
+    if (active) this.#port.ref();
+    else this.#port.unref();
+  }
+
+  /** piscina settled the session: it returned (released) or its thread died. */
+  async sessionEnded(error: unknown): Promise<void> {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#port.close();
+    // A released session's thread goes too: a fresh session gets a fresh thread (recycling).
+    if (error === undefined) void this.#worker?.terminate();
+    const code = this.#exitCode ? await this.#exitCode : null;
+    const outOfMemory = (error as { code?: string } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
+    // piscina's own "worker exited with code: N" says nothing more; a reason such as running out of memory does.
+    const message = (error as Error | undefined)?.message;
+    const detail = message === undefined || /^worker exited with code/i.test(message) ? '' : ` (${message})`;
+    const exit: WorkerExit = {
+      description: `Thread ${this.id || '(not started)'} ended with exit code ${code ?? 'unknown'}${detail}`,
+      code,
+      signal: null,
+      outOfMemory,
+    };
+    this.#listener.exit(this, exit);
+  }
+}

@@ -4,10 +4,10 @@
  * serialised: an AggregateError keeps its `errors`, each with its own class,
  * and a DOMException keeps its name and code.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createExecutor, defineTask } from 'unified-executor';
 import { backendsUnderTest } from './backends-under-test.js';
-import { destroyAfterEach, outcome } from './helpers.js';
+import { destroyAfterEach, outcome, setUpBackend } from './helpers.js';
 
 const errors = new URL('../fixtures/errors.mjs', import.meta.url);
 const aggregate = defineTask<(message: string) => Promise<never>>(errors, 'aggregate');
@@ -17,13 +17,7 @@ const invalid = defineTask<(field: string) => never>(errors, 'invalid');
 describe.each(backendsUnderTest)('errors of built-in classes on the $name backend', (backend) => {
   const track = destroyAfterEach();
   const make = () => track(createExecutor(backend.slots(1)));
-  let stop: (() => Promise<void>) | undefined;
-  beforeAll(async () => {
-    stop = await backend.setup?.();
-  }, 60_000);
-  afterAll(async () => {
-    await stop?.();
-  });
+  setUpBackend(backend);
 
   it('an AggregateError keeps its class, message, own properties, cause and errors, each with its own class', async () => {
     const result = await outcome(make().run(aggregate, 'all failed'));

@@ -3,7 +3,7 @@
  * every backend in `backendsUnderTest`. Backend-specific behaviour (crashes,
  * recycling, heap limits) lives in test/backends/.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createExecutor,
   ExecutorClosedError,
@@ -16,7 +16,7 @@ import {
   type ExecutorOptions,
 } from 'unified-executor';
 import { backendsUnderTest } from './backends-under-test.js';
-import { destroyAfterEach, outcome, started, take } from './helpers.js';
+import { destroyAfterEach, outcome, started, take, setUpBackend } from './helpers.js';
 import * as tasks from './tasks.js';
 
 describe.each(backendsUnderTest)('the Executor contract on the $name backend', (backend) => {
@@ -26,13 +26,7 @@ describe.each(backendsUnderTest)('the Executor contract on the $name backend', (
     const { slots = 2, ...rest } = options;
     return track(createExecutor({ ...backend.slots(slots), ...rest }));
   };
-  let stop: (() => Promise<void>) | undefined;
-  beforeAll(async () => {
-    stop = await backend.setup?.();
-  }, 60_000);
-  afterAll(async () => {
-    await stop?.();
-  });
+  setUpBackend(backend);
 
   describe('results', () => {
     it('returns what the task returns, sync or async', async () => {

@@ -1,4 +1,4 @@
-import { afterEach } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { Executor, TaskEvent } from 'unified-executor';
 
 /**
@@ -49,4 +49,15 @@ export async function take<T>(iterator: AsyncIterator<T>, n: number): Promise<T[
     out.push(next.value);
   }
   return out;
+}
+
+/** Starts what `backend` needs (Redis and its workers for distributed) before the file's tests, and stops it after. */
+export function setUpBackend(backend: { setup?(): Promise<() => Promise<void>> }): void {
+  let stop: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    stop = await backend.setup?.();
+  }, 60_000);
+  afterAll(async () => {
+    await stop?.();
+  });
 }

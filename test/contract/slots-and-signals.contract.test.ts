@@ -6,22 +6,16 @@
  * - one AbortSignal shared by many runs adds one listener, not one per run
  *   (no MaxListenersExceededWarning), and still aborts every task.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createExecutor, QueueFullError, type ExecutorOptions } from 'unified-executor';
 import { backendsUnderTest } from './backends-under-test.js';
-import { destroyAfterEach, outcome } from './helpers.js';
+import { destroyAfterEach, outcome, setUpBackend } from './helpers.js';
 import * as tasks from './tasks.js';
 
 describe.each(backendsUnderTest)('slots and shared signals on the $name backend', (backend) => {
   const track = destroyAfterEach();
   const make = (slots: number, options: ExecutorOptions = {}) => track(createExecutor({ ...backend.slots(slots), ...options }));
-  let stop: (() => Promise<void>) | undefined;
-  beforeAll(async () => {
-    stop = await backend.setup?.();
-  }, 60_000);
-  afterAll(async () => {
-    await stop?.();
-  });
+  setUpBackend(backend);
 
   let warnings: Error[] = [];
   const onWarning = (warning: Error) => warnings.push(warning);

@@ -6,7 +6,7 @@
  * loading errors the contract suite already covers (missing module or export,
  * not a function, throws at import) are not repeated here.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   defineTask,
   createExecutor,
@@ -16,6 +16,7 @@ import {
   type Executor,
 } from 'unified-executor';
 import { backendsUnderTest } from '../contract/backends-under-test.js';
+import { setUpBackend } from '../contract/helpers.js';
 import { tasks } from './helpers.js';
 
 const fixture = (file: string) => new URL(`../fixtures/${file}`, import.meta.url);
@@ -49,13 +50,7 @@ async function within<T>(promise: Promise<T>, ms: number, what: string): Promise
 
 describe.each(backendsUnderTest)('bad input on the $name backend', (backend) => {
   let executor: Executor;
-  let stop: (() => Promise<void>) | undefined;
-  beforeAll(async () => {
-    stop = await backend.setup?.();
-  }, 60_000);
-  afterAll(async () => {
-    await stop?.();
-  });
+  setUpBackend(backend);
   afterEach(async () => {
     try {
       // The executor keeps working after every refusal, and a refused call leaves nothing

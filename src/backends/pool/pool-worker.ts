@@ -11,7 +11,8 @@
  */
 import type { TaskCall } from '../backend.js';
 import type { CancelSignal } from '../../shared/task-signal.js';
-import type { DefineMessage } from './protocol.js';
+import type { TransferListItem } from 'node:worker_threads';
+import { TAG, type DefineMessage, type RunMessage } from './protocol.js';
 import type { WorkerHandle } from './worker-handle.js';
 
 export type PoolCallState = 'waiting' | 'assigned' | 'running' | 'settled';
@@ -96,5 +97,47 @@ export class PoolWorker {
     if (at === -1) return;
     this.line.splice(at, 1);
     if (at < this.running) this.running--;
+  }
+
+  /**
+   * Sends what the worker has not been sent: drops, task definitions, then its
+   * calls in one message. Returns the calls whose input could not be cloned
+   * (nothing of the message went then: the others are sent one by one).
+   */
+  send(): { pending: PoolCall; error: unknown }[] {
+    const handle = this.handle;
+    if (this.drops.length > 0) {
+      handle.send([TAG.drop, ...this.drops]);
+      this.drops = [];
+    }
+    if (this.outbox.length === 0) return [];
+    // Strings only: these cannot fail to clone.
+    for (const define of this.defines) handle.send(define);
+    this.defines = [];
+    const calls = this.outbox;
+    this.outbox = [];
+    const message: RunMessage = [TAG.run];
+    let transfer: TransferListItem[] | undefined;
+    for (const pending of calls) {
+      message.push(pending.id, pending.key, pending.call.batch ? 1 : 0, pending.call.input);
+      if (pending.call.transfer) (transfer ??= []).push(...pending.call.transfer);
+    }
+    try {
+      // false: the channel is closed; the worker's exit settles its calls.
+      handle.send(message, transfer);
+      for (const pending of calls) pending.sent = true;
+      return [];
+    } catch {
+      const failed: { pending: PoolCall; error: unknown }[] = [];
+      for (const pending of calls) {
+        try {
+          handle.send([TAG.run, pending.id, pending.key, pending.call.batch ? 1 : 0, pending.call.input], pending.call.transfer);
+          pending.sent = true;
+        } catch (error) {
+          failed.push({ pending, error });
+        }
+      }
+      return failed;
+    }
   }
 }

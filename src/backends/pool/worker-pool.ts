@@ -24,69 +24,50 @@
  * - The executor in front (LocalExecutor) owns priority, timeouts, stats and
  *   events; it hands this pool at most `capacity` calls, so `#waiting` is short.
  */
-import type { TransferListItem } from 'node:worker_threads';
 import { ExecutorClosedError, TaskTimeoutError, WorkerCrashedError } from '../../errors.js';
 import { deserializeError } from '../../shared/serialize-error.js';
 import type { CallSample } from '../../shared/call-sample.js';
 import type { Task } from '../../task.js';
 import type { Backend, BackendContext, CancelSignal, TaskCall } from '../backend.js';
 import { PoolCall, PoolWorker } from './pool-worker.js';
-import { RESULT_STRIDE, TAG, type DefineMessage, type RunMessage, type WorkerMessage } from './protocol.js';
+import { RESULT_STRIDE, TAG, type DefineMessage, type WorkerMessage } from './protocol.js';
 import { RunWindow } from './run-window.js';
-import { StartBackoff } from './start-backoff.js';
-import type { WorkerExit, WorkerHandle, WorkerListener, WorkerSpawner } from './worker-handle.js';
+import type { WorkerExit, WorkerHandle, WorkerSpawner } from './worker-handle.js';
+import { WorkerSet, type PoolSettings } from './worker-set.js';
 
-export interface PoolSettings {
-  maxWorkers: number;
-  minWorkers: number;
-  perWorker: number;
-  idleTimeout: number;
-  maxTasksPerWorker: number;
-}
+export type { PoolSettings };
 
 export abstract class WorkerPool implements Backend {
   abstract readonly kind: 'process' | 'thread';
   readonly concurrency: number;
   readonly reportsStart = true;
   #context: BackendContext;
-  #spawner: WorkerSpawner;
   #settings: PoolSettings;
-  #listener: WorkerListener = {
-    message: (handle, message) => this.#onMessage(handle, message),
-    exit: (handle, exit) => this.#onExit(handle, exit),
-  };
+  #workers: WorkerSet;
   #onAbort = (call: PoolCall) => this.#abort(call);
   #flushBound = () => this.#flush();
-
-  /** Every worker not yet exited. */
-  #workers = new Map<WorkerHandle, PoolWorker>();
-  /** Ready workers that take calls: the dispatch candidates. */
-  #ready: PoolWorker[] = [];
-  #starting = 0;
   #waiting: PoolCall[] = [];
   /** Calls in a worker's line, by id (for results). */
   #inLine = new Map<number, PoolCall>();
   #dirty: PoolWorker[] = [];
   #flushScheduled = false;
-  /** Whether workers hold the event loop: only while calls wait or run. */
-  #active = false;
   #nextId = 1;
   #keys = new WeakMap<object, number>();
   #definitions: DefineMessage[] = [];
   #state: 'open' | 'closed' = 'open';
   #window = new RunWindow();
-  #backoff = new StartBackoff();
-  #retryTimer?: NodeJS.Timeout;
-  #idleTimer?: NodeJS.Timeout;
-  #exitWaiters: (() => void)[] = [];
 
   constructor(context: BackendContext, spawner: WorkerSpawner, settings: PoolSettings) {
     this.#context = context;
-    this.#spawner = spawner;
     this.#settings = settings;
     this.concurrency = settings.maxWorkers * settings.perWorker;
+    const listener = {
+      message: (handle: WorkerHandle, message: WorkerMessage) => this.#onMessage(handle, message),
+      exit: (handle: WorkerHandle, exit: WorkerExit) => this.#onExit(handle, exit),
+    };
+    this.#workers = new WorkerSet(spawner, settings, listener, context.events, () => this.#waiting.length);
     // minWorkers: after the caller has had a chance to listen for workerSpawn.
-    queueMicrotask(() => this.#grow());
+    queueMicrotask(() => this.#workers.grow());
   }
 
   abstract accept(task: Task | ((input: unknown) => unknown)): void;
@@ -105,7 +86,7 @@ export abstract class WorkerPool implements Backend {
       return Promise.reject(new ExecutorClosedError(`Cannot run task ${call.label}: the ${this.kind} pool is closed`));
     }
     if (signal.aborted) return Promise.reject(signal.reason);
-    const broken = this.#backoff.brokenMessage();
+    const broken = this.#workers.backoff.brokenMessage();
     if (broken) return Promise.reject(new WorkerCrashedError(`${broken}; task ${call.label} was not run`));
     return new Promise((resolve, reject) => {
       const pending = new PoolCall(this.#nextId++, call, this.#keyOf(call.task as Task), signal, resolve, reject, this.#onAbort);
@@ -114,51 +95,47 @@ export abstract class WorkerPool implements Backend {
       if (worker) this.#assign(worker, pending);
       else {
         this.#waiting.push(pending);
-        this.#grow();
+        this.#workers.grow();
       }
       this.#updateReference();
     });
   }
 
   workers(): number {
-    let live = 0;
-    for (const worker of this.#workers.values()) if (worker.state !== 'stopping') live++;
-    return live;
+    return this.#workers.live();
   }
 
   async close(): Promise<void> {
     if (this.#state === 'open') {
       this.#shutDown();
-      for (const worker of this.#workers.values()) this.#release(worker);
+      for (const worker of this.#workers.all.values()) this.#workers.release(worker);
     }
-    await this.#allExited();
+    await this.#workers.allExited();
   }
 
   async destroy(): Promise<void> {
     if (this.#state === 'open') this.#shutDown();
-    for (const worker of this.#workers.values()) {
+    for (const worker of this.#workers.all.values()) {
       for (const pending of [...worker.line]) {
         this.#settle(pending);
         pending.reject(new ExecutorClosedError('The executor was destroyed while the task ran'));
       }
-      this.#stop(worker, 'the executor was destroyed');
+      this.#workers.stop(worker, 'the executor was destroyed');
     }
-    await this.#allExited();
+    await this.#workers.allExited();
   }
 
   #shutDown(): void {
     this.#state = 'closed';
-    clearTimeout(this.#retryTimer);
-    clearTimeout(this.#idleTimer);
-    for (const pending of this.#waiting.splice(0)) {
-      pending.state = 'settled';
-      pending.reject(new ExecutorClosedError('The executor was closed before the task started'));
-    }
+    this.#workers.shutDown();
+    this.#rejectWaiting(() => new ExecutorClosedError('The executor was closed before the task started'));
   }
 
-  async #allExited(): Promise<void> {
-    if (this.#workers.size > 0) await new Promise<void>((resolve) => this.#exitWaiters.push(resolve));
-    await this.#spawner.shutdown?.();
+  #rejectWaiting(error: (pending: PoolCall) => Error): void {
+    for (const pending of this.#waiting.splice(0)) {
+      pending.state = 'settled';
+      pending.reject(error(pending));
+    }
   }
 
   /** Task objects are frozen and long-lived: a WeakMap finds their key without building a string. */
@@ -183,7 +160,7 @@ export abstract class WorkerPool implements Backend {
     const depth = this.#depth();
     let free: PoolWorker | undefined;
     let ahead: PoolWorker | undefined;
-    for (const worker of this.#ready) {
+    for (const worker of this.#workers.ready) {
       const length = worker.line.length;
       if (length < perWorker) {
         if (length === 0) return worker;
@@ -191,9 +168,8 @@ export abstract class WorkerPool implements Backend {
       } else if (length < depth && (ahead === undefined || length < ahead.line.length)) ahead = worker;
     }
     if (free) return free;
-    const coming = this.#starting + (this.#state === 'open' ? Math.max(0, this.#settings.maxWorkers - this.workers()) : 0);
     // `placing`: the calls that need a place, this one included.
-    if (placing <= coming * perWorker) return undefined;
+    if (placing <= this.#workers.coming() * perWorker) return undefined;
     return ahead;
   }
 
@@ -209,7 +185,7 @@ export abstract class WorkerPool implements Backend {
       worker.defines.push(this.#definitions[pending.key]!);
     }
     // Recycling: the worker takes no more calls and leaves once these are done.
-    if (++worker.assigned >= this.#settings.maxTasksPerWorker) this.#retire(worker);
+    if (++worker.assigned >= this.#settings.maxTasksPerWorker) this.#workers.retire(worker);
     // An idle worker gets its call now (one event-loop phase less on the
     // round trip); a busy one has calls to run and gets this with the rest of the turn's.
     if (idle) this.#sendTo(worker);
@@ -239,74 +215,31 @@ export abstract class WorkerPool implements Backend {
     }
   }
 
-  /** Sends what `worker` has not been sent: drops, definitions, then its calls in one message. */
+  /** Sends what `worker` has not been sent; a call whose input cannot be cloned fails alone. */
   #sendTo(worker: PoolWorker): void {
-    const handle = worker.handle;
-    if (worker.drops.length > 0) {
-      handle.send([TAG.drop, ...worker.drops]);
-      worker.drops = [];
-    }
-    if (worker.outbox.length === 0) return;
-    // Strings only: these cannot fail to clone.
-    for (const define of worker.defines) handle.send(define);
-    worker.defines = [];
-    const calls = worker.outbox;
-    worker.outbox = [];
-    const message: RunMessage = [TAG.run];
-    let transfer: TransferListItem[] | undefined;
-    for (const pending of calls) {
-      message.push(pending.id, pending.key, pending.call.batch ? 1 : 0, pending.call.input);
-      if (pending.call.transfer) (transfer ??= []).push(...pending.call.transfer);
-    }
-    try {
-      // false: the channel is closed; the worker's exit settles its calls.
-      handle.send(message, transfer);
-      for (const pending of calls) pending.sent = true;
-    } catch {
-      this.#sendOneByOne(worker, calls);
+    for (const { pending, error } of worker.send()) {
+      this.#settle(pending);
+      pending.reject(this.notPortable(pending.call, error));
     }
     if (worker.state !== 'starting') worker.promote(this.#settings.perWorker);
-  }
-
-  /**
-   * Some input cannot be cloned. Nothing was sent: send each call alone and
-   * reject the ones that fail with TaskNotPortableError; the others go on.
-   */
-  #sendOneByOne(worker: PoolWorker, calls: PoolCall[]): void {
-    for (const pending of calls) {
-      try {
-        worker.handle.send([TAG.run, pending.id, pending.key, pending.call.batch ? 1 : 0, pending.call.input], pending.call.transfer);
-        pending.sent = true;
-      } catch (error) {
-        this.#settle(pending);
-        pending.reject(this.notPortable(pending.call, error));
-      }
-    }
   }
 
   /** Why an input could not be sent (the backends say it in their own words). */
   protected abstract notPortable(call: TaskCall, error: unknown): Error;
 
   #onMessage(handle: WorkerHandle, message: WorkerMessage): void {
-    const worker = this.#workers.get(handle);
+    const worker = this.#workers.all.get(handle);
     if (!worker) return;
     if (message[0] === TAG.results) this.#onResults(worker, message);
     else if (message[0] === TAG.ready) this.#onReady(worker);
     else if (message[0] === TAG.started) {
       // Calls we dropped had started: they run for no one; end the worker.
-      if (worker.state !== 'stopping') this.#stop(worker, 'a task aborted just as it started was still running in it');
+      if (worker.state !== 'stopping') this.#workers.stop(worker, 'a task aborted just as it started was still running in it');
     }
   }
 
   #onReady(worker: PoolWorker): void {
-    if (worker.state !== 'starting') return;
-    worker.state = 'ready';
-    worker.readyAt = worker.lastHeard = performance.now();
-    this.#starting--;
-    this.#backoff.succeeded();
-    if (worker.handle.id !== 0 && this.kind === 'thread') this.#context.events.emit('workerSpawn', { backend: this.kind, id: worker.handle.id });
-    this.#ready.push(worker);
-    this.#drain();
+    if (this.#workers.markReady(worker)) this.#drain();
   }
 
   #onResults(worker: PoolWorker, message: WorkerMessage): void {
@@ -354,10 +287,10 @@ export abstract class WorkerPool implements Backend {
   /** After calls of `worker` left its line: retire or note it idle, feed waiting calls. */
   #afterSettle(worker: PoolWorker): void {
     if (worker.line.length === 0) {
-      if (worker.state === 'retiring') this.#release(worker);
+      if (worker.state === 'retiring') this.#workers.release(worker);
       else if (worker.state === 'ready') {
         worker.idleSince = performance.now();
-        this.#armIdleTimer();
+        this.#workers.armIdleTimer();
       }
     }
     if (this.#waiting.length > 0) this.#drain();
@@ -377,7 +310,7 @@ export abstract class WorkerPool implements Backend {
     if (running) {
       // The only way to stop a running task: end its worker. Its other
       // calls fail or go back in line; a replacement starts when calls wait.
-      this.#stop(worker, `task ${pending.call.label} on it ${pending.signal.reason instanceof TaskTimeoutError ? 'timed out' : 'was aborted'}`);
+      this.#workers.stop(worker, `task ${pending.call.label} on it ${pending.signal.reason instanceof TaskTimeoutError ? 'timed out' : 'was aborted'}`);
       this.#drain();
       this.#updateReference();
       return;
@@ -390,81 +323,21 @@ export abstract class WorkerPool implements Backend {
     this.#afterSettle(worker);
   }
 
-  /** Waiting calls to workers with room; spawn more if they cannot take them all. */
+  /** Waiting calls to workers with room; start more workers if they cannot take them all. */
   #drain(): void {
     while (this.#waiting.length > 0) {
       const worker = this.#pick(this.#waiting.length);
       if (!worker) break;
       this.#assign(worker, this.#waiting.shift()!);
     }
-    this.#grow();
-  }
-
-  #grow(): void {
-    if (this.#state !== 'open') return;
-    const { maxWorkers, minWorkers } = this.#settings;
-    for (;;) {
-      const live = this.workers();
-      const wanted = this.#waiting.length > this.#starting * this.#settings.perWorker || live < minWorkers;
-      if (!wanted || live >= maxWorkers) return;
-      if (this.#backoff.active) {
-        // Backing off: one probe worker at a time, not before its time.
-        if (this.#starting > 0) return;
-        const wait = this.#backoff.wait();
-        if (wait > 0) {
-          this.#retryTimer ??= setTimeout(() => {
-            this.#retryTimer = undefined;
-            this.#grow();
-          }, wait);
-          return;
-        }
-      }
-      this.#spawn();
-    }
-  }
-
-  #spawn(): void {
-    const handle = this.#spawner.spawn(this.#listener);
-    this.#workers.set(handle, new PoolWorker(handle));
-    this.#starting++;
-    if (!this.#active) handle.reference(false);
-    if (handle.id !== 0 && this.kind === 'process') this.#context.events.emit('workerSpawn', { backend: this.kind, id: handle.id });
-  }
-
-  /** Takes no new calls; leaves once its line is empty. */
-  #retire(worker: PoolWorker): void {
-    if (worker.state === 'ready' || worker.state === 'starting') worker.state = 'retiring';
-    const at = this.#ready.indexOf(worker);
-    if (at !== -1) this.#ready.splice(at, 1);
-  }
-
-  /** Graceful: the worker exits once released. */
-  #release(worker: PoolWorker): void {
-    this.#retire(worker);
-    worker.state = 'stopping';
-    worker.handle.release();
-  }
-
-  /** Now. Calls it still runs fail when it exits; the ones it had not started go back in line. */
-  #stop(worker: PoolWorker, reason: string): void {
-    this.#retire(worker);
-    worker.state = 'stopping';
-    worker.endedBy ??= reason;
-    worker.handle.kill();
+    this.#workers.grow();
   }
 
   #onExit(handle: WorkerHandle, exit: WorkerExit): void {
-    const worker = this.#workers.get(handle);
-    if (!worker) return;
-    const wasStarting = worker.readyAt === 0;
-    const wasStopping = worker.state === 'stopping';
-    this.#workers.delete(handle);
-    this.#retire(worker);
-    worker.state = 'stopping';
-    if (wasStarting) {
-      this.#starting--;
-      if (!wasStopping) this.#startFailed(exit.description);
-    }
+    const forgotten = this.#workers.forget(handle);
+    if (!forgotten) return;
+    const { worker } = forgotten;
+    if (forgotten.failedStart) this.#startFailed(exit.description);
     const line = worker.line.splice(0);
     const running = line.slice(0, worker.running);
     worker.running = 0;
@@ -495,15 +368,8 @@ export abstract class WorkerPool implements Backend {
     }
     this.#waiting.unshift(...requeue);
     this.#context.events.emit('workerExit', { backend: this.kind, id: handle.id, code: exit.code, ...(this.kind === 'process' ? { signal: exit.signal } : {}) });
-    if (this.#workers.size === 0) {
-      for (const resolve of this.#exitWaiters.splice(0)) resolve();
-    }
-    if (this.#state !== 'open') {
-      for (const pending of this.#waiting.splice(0)) {
-        pending.state = 'settled';
-        pending.reject(new ExecutorClosedError('The executor was closed before the task started'));
-      }
-    }
+    this.#workers.exited();
+    if (this.#state !== 'open') this.#rejectWaiting(() => new ExecutorClosedError('The executor was closed before the task started'));
     this.#drain();
     this.#updateReference();
   }
@@ -519,46 +385,13 @@ export abstract class WorkerPool implements Backend {
   }
 
   #startFailed(exit: string): void {
-    const message = this.#backoff.failed(exit, this.kind === 'process' ? 'child process' : 'worker thread', this.#spawner.startHint);
-    if (message === undefined) return;
-    for (const pending of this.#waiting.splice(0)) {
-      pending.state = 'settled';
-      pending.reject(new WorkerCrashedError(`${message}; task ${pending.call.label} was not run`));
-    }
+    const kind = this.kind === 'process' ? 'child process' : 'worker thread';
+    const message = this.#workers.backoff.failed(exit, kind, this.#workers.startHint);
+    if (message !== undefined) this.#rejectWaiting((pending) => new WorkerCrashedError(`${message}; task ${pending.call.label} was not run`));
   }
 
-  /** Idle workers above `minWorkers` leave after `idleTimeout`; one timer serves them all. */
-  #armIdleTimer(delay = this.#settings.idleTimeout): void {
-    if (this.#idleTimer || !Number.isFinite(this.#settings.idleTimeout) || this.#state !== 'open') return;
-    this.#idleTimer = setTimeout(() => {
-      this.#idleTimer = undefined;
-      this.#sweepIdle();
-    }, delay);
-    this.#idleTimer.unref();
-  }
-
-  #sweepIdle(): void {
-    const now = performance.now();
-    let live = this.workers();
-    let next = Number.POSITIVE_INFINITY;
-    for (const worker of [...this.#ready]) {
-      if (worker.line.length > 0 || live <= this.#settings.minWorkers) continue;
-      const left = worker.idleSince + this.#settings.idleTimeout - now;
-      // 1 ms: timers may fire a hair early relative to performance.now().
-      if (left <= 1) {
-        this.#release(worker);
-        live--;
-      } else next = Math.min(next, left);
-    }
-    if (next !== Number.POSITIVE_INFINITY) this.#armIdleTimer(next);
-  }
-
-  /** Workers hold the caller's event loop only while calls wait or run (like piscina's unref of idle workers). */
   #updateReference(): void {
-    const active = this.#inLine.size > 0 || this.#waiting.length > 0;
-    if (active === this.#active) return;
-    this.#active = active;
-    for (const worker of this.#workers.values()) if (worker.state !== 'stopping') worker.handle.reference(active);
+    this.#workers.reference(this.#inLine.size > 0 || this.#waiting.length > 0);
   }
 }
 

@@ -20,6 +20,7 @@ import { LocalExecutor } from './local-executor.js';
 import type { ExecutorOptions } from './options.js';
 import {
   adaptedDecision,
+  describeProfile,
   measuredDecision,
   MEASURED_AFTER_RUNS,
   selectBackend,
@@ -180,7 +181,7 @@ export class AutoExecutor extends EventEmitter<ExecutorEvents> implements Execut
     if (advice === undefined || advice.backend === declared.backend || !this.#profiles.firstAdvice(task)) return;
     const label = taskLabel(task);
     const message =
-      `Task ${label} was ${advice.reason.split(': "')[0]}, but rule ${declared.rule} routes it to ${declared.backend}; ` +
+      `Task ${label} was ${describeProfile(profile)}, but rule ${declared.rule} routes it to ${declared.backend}; ` +
       `the measurement would pick ${advice.backend} (rule ${advice.rule}). ` +
       'Declare traits that match, or set policy: { adapt: true } to route by measurement';
     queueMicrotask(() =>

@@ -16,7 +16,7 @@ export interface ExecutorOptions {
   readonly backend?: BackendName | 'distributed';
   /** Traits merged under each task's own traits (the task's win). */
   readonly traits?: TaskTraits;
-  /** Overrides of the policy's threshold and rule backends. */
+  /** Overrides of the policy's threshold and rule backends, and `adapt` (route tasks by their measured traits). */
   readonly policy?: PolicyOptions;
   /** Pool backends: most workers alive at once. Minimum 1. @default os.availableParallelism() (I/O-sized for thread pools chosen by the `io-few` rule) */
   readonly maxWorkers?: number;

@@ -11,9 +11,10 @@
  *   release -> [close] -> the session returns -> the thread is terminated
  *   kill -> worker.terminate() -> piscina rejects the session -> exit
  */
+import { createRequire } from 'node:module';
 import { MessageChannel, type MessagePort, type TransferListItem, type Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import { TAG, type PoolMessage, type WorkerMessage } from '../pool/protocol.js';
 import type { WorkerExit, WorkerHandle, WorkerListener, WorkerSpawner } from '../pool/worker-handle.js';
 import type { ThreadSession } from './thread-worker.js';
@@ -25,6 +26,15 @@ import type { ThreadSession } from './thread-worker.js';
  * CommonJS build an `import.meta.url` (from __filename) so the same line works there.
  */
 const WORKER_FILE = fileURLToPath(new URL('./thread-worker.cjs', import.meta.url));
+
+/**
+ * piscina, loaded when the first thread pool is made, not when the library is
+ * imported: an app that never uses threads does not pay for it (about as long
+ * to import as the rest of the library). Its CommonJS build, synchronously.
+ */
+function loadPiscina(): typeof Piscina {
+  return (createRequire(import.meta.url)('piscina') as { Piscina: typeof Piscina }).Piscina;
+}
 
 /** Threads being ended (aborts, timeouts, recycling) beyond twice the pool's size that piscina still admits. */
 const THREAD_HEADROOM = 8;
@@ -47,7 +57,8 @@ export class ThreadSpawner implements WorkerSpawner {
   constructor(options: ThreadSpawnOptions) {
     this.#perWorker = options.perWorker;
     this.startHint = `Check the execArgv ${JSON.stringify(options.execArgv)} of the thread backend`;
-    this.#pool = new Piscina<ThreadSession, void>({
+    const PiscinaPool = loadPiscina();
+    this.#pool = new PiscinaPool<ThreadSession, void>({
       filename: WORKER_FILE,
       // Our pool keeps at most maxThreads sessions; threads it is ending still
       // count in piscina until they exit. A session run() while piscina is

@@ -1,6 +1,7 @@
 import { AutoExecutor, createLocalExecutor } from './auto.js';
-import { DistributedExecutor } from './distributed/distributed-executor.js';
+import { createDistributedBackend, explainDistributed } from './distributed/distributed-backend.js';
 import type { Executor } from './executor.js';
+import { LocalExecutor } from './local-executor.js';
 import { validateOptions, type ExecutorOptions } from './options.js';
 import type { Decision, LocalBackend } from './policy.js';
 import { sizeBackend, sizedOptions } from './sizing.js';
@@ -15,11 +16,15 @@ export function createExecutor(options: ExecutorOptions = {}): Executor {
   validateOptions(options);
   const backend = options.backend ?? 'auto';
   if (backend === 'auto') return new AutoExecutor(options);
-  // BullMQ itself is loaded lazily, on the first run: this stays synchronous.
-  if (backend === 'distributed') return new DistributedExecutor(options);
   const traits = options.traits ?? {};
   // Profiles are kept here too, for explain(task).measured; an explicit backend is never moved or advised about.
   const profiles = new TaskProfiles();
+  if (backend === 'distributed') {
+    // The same core as every backend, over BullMQ; BullMQ itself is loaded on the first run, so this stays synchronous.
+    // Tasks run on the workers' executors, which measure them: the submitter measures nothing.
+    const decision = explainDistributed(options);
+    return new LocalExecutor({ factory: createDistributedBackend, options, traits, decision: () => decision, profiles });
+  }
   const decision = (task?: Task | TaskFunction): Decision => {
     const explicit: Decision = {
       backend: backend as LocalBackend,

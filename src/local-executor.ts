@@ -25,7 +25,7 @@ import { EventEmitter } from 'eventemitter3';
 import PQueue from 'p-queue';
 import type { Backend, BackendContext, BackendFactory } from './backends/backend.js';
 import { ExecutorClosedError, QueueFullError, TaskTimeoutError } from './errors.js';
-import type { Executor, ExecutorEvents, ExecutorStats, MapOptions, RunOptions } from './executor.js';
+import type { Executor, ExecutorEvents, ExecutorStats, MapOptions, RunOptions, TaskBackend } from './executor.js';
 import type { ExecutorOptions } from './options.js';
 import type { Decision, TaskTraits } from './policy.js';
 import type { CallSample } from './shared/call-sample.js';
@@ -44,7 +44,7 @@ export interface LocalExecutorInit {
   /** Traits used to size the backend (the executor's defaults, plus the routing task's in `auto`). */
   traits: TaskTraits;
   /** What `explain()` answers. */
-  decision: (task?: Task | TaskFunction) => Decision;
+  decision: (task?: Task | TaskFunction) => Decision<TaskBackend>;
   /** Where measured calls go (an auto executor shares one store among its backends). */
   profiles: TaskProfiles;
 }
@@ -95,10 +95,10 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
 
   /** Calls the backend runs at once: the default window of `map`. */
   get concurrency(): number {
-    return this.#backend.concurrency;
+    return this.#backend.mapWindow ?? this.#backend.concurrency;
   }
 
-  explain(task?: Task | TaskFunction): Decision {
+  explain(task?: Task | TaskFunction): Decision<TaskBackend> {
     return this.#decision(task);
   }
 
@@ -252,7 +252,7 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
   #submitJob(task: Task | TaskFunction, input: unknown, batch: boolean, options: RunOptions, label: string, timeout: number | undefined): Promise<unknown> {
     const userSignal = options.signal;
     const transfer = batch ? undefined : options.transfer;
-    const job = new Job(this, this.#counters.nextId++, task, input, batch, transfer, label, userSignal, timeout, performance.now());
+    const job = new Job(this, this.#counters.nextId++, task, input, batch, transfer, label, userSignal, timeout, performance.now(), options);
     // One listener per distinct caller signal, however many runs share it.
     if (userSignal) follow(userSignal, job);
     this.#counters.tally.submitted++;
@@ -383,9 +383,10 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
    * microtasks after the task's promise settles, so a caller that awaited a
    * result and submits again would find its slot still taken; `running` drops
    * before the caller is resumed, so what p-queue is about to start does not count.
+   * Free slots are never below 0 (distributed may run more than it counts on).
    */
   #waiting(): number {
-    return this.#queue.size + this.#ahead - (this.#backend.concurrency - this.#counters.running);
+    return this.#queue.size + this.#ahead - Math.max(0, this.#backend.concurrency - this.#counters.running);
   }
 
   #isIdle(): boolean {

@@ -6,9 +6,9 @@
  */
 import type { TransferListItem } from 'node:worker_threads';
 import type { EventEmitter } from 'eventemitter3';
-import type { ExecutorEvents } from '../executor.js';
+import type { ExecutorEvents, RunOptions, TaskBackend } from '../executor.js';
 import type { ExecutorOptions } from '../options.js';
-import type { LocalBackend, TaskTraits } from '../policy.js';
+import type { TaskTraits } from '../policy.js';
 import type { Task, TaskFunction } from '../task.js';
 import type { CallSample } from '../shared/call-sample.js';
 import type { CancelSignal } from '../shared/task-signal.js';
@@ -24,6 +24,10 @@ export interface TaskCall {
   transfer?: TransferListItem[];
   /** For messages: the task's label. */
   label: string;
+  /** ms of running time allowed (the executor times it from the start); undefined: no limit. */
+  readonly timeout: number | undefined;
+  /** The caller's run options, as given: a backend reads what is its own (distributed: `priority`, `retries`). */
+  readonly options: RunOptions;
   /** A worker started the call. Backends with `reportsStart` call it; others never need to. */
   markStarted(): void;
   /** What a worker measured of the call, when it sampled this one (before the call settles). */
@@ -31,9 +35,11 @@ export interface TaskCall {
 }
 
 export interface Backend {
-  readonly kind: LocalBackend;
+  readonly kind: TaskBackend;
   /** How many calls run at once on this backend (its slots). */
   readonly concurrency: number;
+  /** `map`'s default window, when it is not `concurrency` (distributed: slots it cannot see). @default concurrency */
+  readonly mapWindow?: number;
   /**
    * How many calls the executor hands over now: the running ones plus those a
    * pool sends ahead to its workers. Read again after every settle (a pool's

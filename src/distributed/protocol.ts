@@ -26,8 +26,8 @@ export interface JobResult {
   /** Encoded result (or array of results for a batch). */
   value: string;
   /**
-   * Running time on the worker, ms. The submitter's own clock cannot tell: its
-   * 'active' and 'completed' events may arrive in the same read of the stream.
+   * Running time on the worker, ms: for whoever reads the event stream (dashboards).
+   * The submitter's executor times a job itself, from its 'active' event.
    */
   runMs: number;
 }

@@ -8,6 +8,7 @@
  */
 import type { TransferListItem } from 'node:worker_threads';
 import type { TaskCall } from '../backends/backend.js';
+import type { RunOptions } from '../executor.js';
 import type { Task, TaskFunction } from '../task.js';
 import type { CallSample } from './call-sample.js';
 import { TaskSignal } from './task-signal.js';
@@ -41,6 +42,8 @@ export class Job extends TaskSignal implements TaskCall {
     /** ms of running time allowed; undefined: no limit. */
     readonly timeout: number | undefined,
     readonly queuedAt: number,
+    /** The caller's run options, as given (TaskCall). */
+    readonly options: RunOptions,
   ) {
     super();
   }

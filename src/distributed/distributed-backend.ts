@@ -1,0 +1,346 @@
+/**
+ * `backend: 'distributed'`: a Backend over a BullMQ queue, driven by the
+ * executor core (LocalExecutor) like every other backend. The core owns
+ * queueing, timeouts, abort, `maxQueue`, stats, events and the lifecycle;
+ * this file only moves calls through Redis. Data flows one way:
+ *
+ *   core dispatch -> execute(call): encode input, TaskRef -> Queue.add(job)  (waiting in Redis: sent ahead)
+ *     Redis -> a worker (src/distributed/worker.ts) runs it on its own auto executor
+ *     QueueEvents 'active'    -> call.markStarted(): the core's taskStart, timeout, `running`
+ *     QueueEvents 'completed' -> decode result -> resolve
+ *     QueueEvents 'failed'    -> read the encoded error off the job -> reject
+ *     call aborted (caller, timeout, destroy) -> reject with the reason at once; the job is
+ *       removed from Redis if it still waits there, else its worker is asked to stop it
+ *
+ * Every job goes to Redis at once (capacity unlimited), so BullMQ's priority
+ * orders it among every submitter's jobs. `concurrency` is the slots this
+ * submitter counts on the workers giving it: the core counts jobs beyond them
+ * as waiting for `maxQueue` (none without it: every job not yet started waits).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Backend, BackendContext, CancelSignal, TaskCall } from '../backends/backend.js';
+import { ConnectionLostError, ExecutorClosedError, TaskNotPortableError, WorkerCrashedError } from '../errors.js';
+import type { EventEmitter } from 'eventemitter3';
+import type { ExecutorEvents, TaskBackend } from '../executor.js';
+import type { ExecutorOptions } from '../options.js';
+import type { Decision } from '../policy.js';
+import { isTask, taskLabel, type Task, type TaskFunction } from '../task.js';
+import { ClientLink, type LinkListener } from './client-link.js';
+import { decodeError, decodeValue, encodeValue } from './codec.js';
+import { describeConnection, redisOptions } from './connection.js';
+import type { JobData, JobResult } from './protocol.js';
+import { rebuildRemoteError } from './remote-error.js';
+import { rootPath, toTaskRef } from './task-ref.js';
+
+/** One call between `execute` and its settlement; `handleEvent` is its signal's abort. */
+interface RemoteCall {
+  jobId: string;
+  call: TaskCall;
+  signal: CancelSignal;
+  /** 'active': BullMQ said a worker took it (the core has started it). */
+  state: 'waiting' | 'active';
+  /** Queue.add has resolved: the job exists in Redis. */
+  added: boolean;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+  handleEvent(): void;
+}
+
+const DEFAULT_QUEUE = 'unified-executor';
+/** `map`'s default window without `concurrency`: how many jobs one map keeps queued or running. */
+const MAP_WINDOW = 32;
+/** `reconnectTimeout` default, ms: long enough for a Redis restart or failover, short enough to notice. */
+const RECONNECT_TIMEOUT = 30_000;
+/** How long close/destroy wait for the last removals and cancel messages to reach Redis, ms. */
+const WITHDRAW_GRACE_MS = 500;
+/** `workers()` asks Redis at most this often, ms (stats() itself is synchronous). */
+const WORKER_COUNT_REFRESH_MS = 1000;
+
+export function createDistributedBackend(context: BackendContext): Backend {
+  return new DistributedBackend(context);
+}
+
+/** Why every task of this executor runs on a queue: what `explain()` says. */
+export function explainDistributed(options: ExecutorOptions): Decision<TaskBackend> {
+  return {
+    backend: 'distributed',
+    rule: 'explicit',
+    reason:
+      `the executor was created with backend: 'distributed': every task is a job on queue '${options.queue ?? DEFAULT_QUEUE}' ` +
+      `at ${describeConnection(options.connection)}, run by a worker on its own auto executor`,
+  };
+}
+
+class DistributedBackend implements Backend {
+  readonly kind = 'distributed' as const;
+  /** The slots this submitter counts on (the workers' own are out of sight); 0 without `concurrency`. */
+  readonly concurrency: number;
+  readonly capacity = Number.POSITIVE_INFINITY;
+  readonly reportsStart = true;
+  readonly mapWindow: number;
+  #events: EventEmitter<ExecutorEvents>;
+  #connection: unknown;
+  #queueName: string;
+  #root?: string;
+  #reconnectTimeout: number;
+  /** Job ids are unique across submitters: this backend's id plus a counter. */
+  #clientId = randomUUID();
+  #nextId = 1;
+  #link?: Promise<ClientLink>;
+  /** Aborts a link still waiting for Redis to answer, when the executor closes. */
+  #opening = new AbortController();
+  /** Redis has been unreachable for longer than `reconnectTimeout`: calls fail fast until it answers. */
+  #lost = false;
+  /** close() or destroy() began: the connections are going or gone. */
+  #closing?: Promise<void>;
+  /** Removals and cancel messages still on their way; close waits for them (briefly). */
+  #withdrawals = new Set<Promise<void>>();
+  #calls = new Map<string, RemoteCall>();
+  #workers = 0;
+  #workersAskedAt = 0;
+
+  constructor({ options, events }: BackendContext) {
+    redisOptions(options.connection); // a bad connection is a TypeError now, not at the first run
+    this.#events = events;
+    this.#connection = options.connection;
+    // Types were checked by validateOptions; the values are checked here.
+    this.#queueName = options.queue ?? DEFAULT_QUEUE;
+    this.#root = options.root === undefined ? undefined : rootPath(options.root);
+    this.#reconnectTimeout = options.reconnectTimeout ?? RECONNECT_TIMEOUT;
+    this.concurrency = options.concurrency ?? 0;
+    this.mapWindow = options.concurrency ?? MAP_WINDOW;
+  }
+
+  accept(task: Task | TaskFunction): void {
+    if (!isTask(task)) {
+      throw new TaskNotPortableError(
+        `Task ${taskLabel(task)} is a plain function, which cannot travel to another machine: define it with defineTask(module, exportName, traits)`,
+      );
+    }
+  }
+
+  execute(call: TaskCall, signal: CancelSignal): Promise<unknown> {
+    if (signal.aborted) return Promise.reject(signal.reason);
+    const { label } = call;
+    if (this.#lost) {
+      return Promise.reject(
+        new ConnectionLostError(
+          `Cannot queue task ${label}: Redis at ${describeConnection(this.#connection)} has been unreachable for over ${this.#reconnectTimeout} ms`,
+        ),
+      );
+    }
+    const retries = call.options.retries ?? 0;
+    let data: JobData;
+    try {
+      data = {
+        task: toTaskRef(call.task as Task, this.#root),
+        label,
+        traits: (call.task as Task).traits,
+        input: encodeValue(call.input, `input of task ${label}`),
+        batch: call.batch,
+        // The worker stops the task past it too: the core's timer only gives up on it here.
+        timeout: call.timeout,
+        retries,
+      };
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const jobId = `${this.#clientId}-${this.#nextId++}`;
+    const priority = call.options.priority ?? 0;
+    return new Promise((resolve, reject) => {
+      const remote: RemoteCall = {
+        jobId,
+        call,
+        signal,
+        state: 'waiting',
+        added: false,
+        resolve,
+        reject,
+        handleEvent: () => {
+          const started = remote.state === 'active';
+          if (this.#end(remote, false, signal.reason)) this.#withdraw(remote, started);
+        },
+      };
+      this.#calls.set(jobId, remote);
+      signal.addEventListener('abort', remote);
+      this.#connect()
+        .then((link) => (this.#calls.has(jobId) ? link.add(label, data, { jobId, priority, retries }).then(() => true) : false))
+        .then(
+          (added) => {
+            remote.added = added;
+            // Settled (aborted, destroyed) while the add was on its way: take the job back out.
+            if (added && !this.#calls.has(jobId)) this.#withdraw(remote, false);
+          },
+          (error: unknown) => this.#end(remote, false, error),
+        );
+    });
+  }
+
+  /** Workers connected to the queue, as Redis last said (asked at most once a second). */
+  workers(): number {
+    const now = performance.now();
+    if (this.#link && !this.#closing && now - this.#workersAskedAt >= WORKER_COUNT_REFRESH_MS) {
+      this.#workersAskedAt = now;
+      void this.#link.then((link) => link.workers()).then((n) => (this.#closing ? undefined : (this.#workers = n)), () => undefined);
+    }
+    return this.#workers;
+  }
+
+  /** The core has waited for every call: only the connections are left. */
+  close(): Promise<void> {
+    this.#closing ??= this.#closeLink();
+    return this.#closing;
+  }
+
+  /** The core has aborted every call (each one's withdrawal is on its way): close the connections now. */
+  destroy(): Promise<void> {
+    for (const remote of [...this.#calls.values()]) {
+      this.#end(remote, false, new ExecutorClosedError('The executor was destroyed'));
+    }
+    return this.close();
+  }
+
+  /** The link to Redis, opened on first use. */
+  #connect(): Promise<ClientLink> {
+    if (this.#closing) return Promise.reject(new ExecutorClosedError('The executor is closed'));
+    if (!this.#link) {
+      const listener: LinkListener = {
+        active: (jobId) => this.#onActive(jobId),
+        completed: (jobId, result) => this.#onCompleted(jobId, result),
+        failed: (jobId, reason) => void this.#onFailed(jobId, reason),
+        stalled: (jobId) => this.#onStalled(jobId),
+        lost: () => this.#onLost(),
+        reconnected: () => void this.#onReconnected(),
+        error: () => undefined, // connection errors surface through `lost`; a task's through its promise
+      };
+      this.#link = ClientLink.open(this.#connection, this.#queueName, this.#reconnectTimeout, listener, this.#opening.signal);
+      // A link that cannot open (bullmq missing, Redis silent) fails these calls; the next one tries again.
+      this.#link.catch(() => (this.#link = undefined));
+    }
+    return this.#link;
+  }
+
+  #onActive(jobId: string): void {
+    const remote = this.#calls.get(jobId);
+    // A retry or a recovered job is active again: it keeps its first start (and the core its timer).
+    if (!remote || remote.state === 'active') return;
+    remote.state = 'active';
+    // After the core has taken the results that came in the same read of the
+    // event stream (their promise reactions are queued before this), so a
+    // `taskEnd` comes before the next `taskStart`, as on the pools.
+    queueMicrotask(() => {
+      if (this.#calls.get(jobId) === remote) remote.call.markStarted();
+    });
+  }
+
+  #onCompleted(jobId: string, result: JobResult): void {
+    const remote = this.#calls.get(jobId);
+    if (!remote) return;
+    let value: unknown;
+    try {
+      value = decodeValue(result.value);
+    } catch (error) {
+      this.#end(remote, false, new TaskNotPortableError(`Cannot read the result of task ${remote.call.label} (job ${jobId})`, { cause: error }));
+      return;
+    }
+    // The 'active' event can be missed across a reconnect: the core then starts the call as it settles.
+    this.#end(remote, true, value);
+  }
+
+  async #onFailed(jobId: string, reason: string): Promise<void> {
+    const remote = this.#calls.get(jobId);
+    if (!remote) return;
+    const { label, timeout } = remote.call;
+    let error: unknown;
+    try {
+      const encoded = await (await this.#connect()).readError(jobId);
+      error = encoded === undefined ? undefined : rebuildRemoteError(decodeError(encoded), label, timeout);
+    } catch {
+      error = undefined;
+    }
+    // No error stored: BullMQ failed the job itself (a worker died more often than retries allow).
+    error ??= new WorkerCrashedError(`Task ${label} (job ${jobId}) failed on queue '${this.#queueName}': ${reason}`);
+    this.#end(remote, false, error);
+  }
+
+  #onStalled(jobId: string): void {
+    const remote = this.#calls.get(jobId);
+    if (!remote) return;
+    const label = remote.call.label;
+    this.#events.emit('warning', {
+      type: 'worker-lost',
+      backend: this.kind,
+      task: label,
+      message: `The worker running task ${label} (job ${jobId}) stopped answering; the job went back to the queue`,
+    });
+  }
+
+  #onLost(): void {
+    this.#lost = true;
+    const where = describeConnection(this.#connection);
+    for (const remote of [...this.#calls.values()]) {
+      const error = new ConnectionLostError(
+        `Redis at ${where} has been unreachable for ${this.#reconnectTimeout} ms: task ${remote.call.label} (job ${remote.jobId}) ` +
+          'was given up; it may still run when Redis returns',
+      );
+      this.#end(remote, false, error);
+    }
+  }
+
+  /** After any break: jobs Redis no longer knows (it restarted empty) would never end, so they fail now. */
+  async #onReconnected(): Promise<void> {
+    this.#lost = false;
+    if (!this.#link) return;
+    const link = await this.#link;
+    for (const remote of [...this.#calls.values()]) {
+      if (!remote.added) continue;
+      const state = await link.state(remote.jobId).catch(() => 'error');
+      if (state === 'unknown' && this.#calls.get(remote.jobId) === remote) {
+        const error = new ConnectionLostError(
+          `Redis at ${describeConnection(this.#connection)} came back without job ${remote.jobId} (task ${remote.call.label}): ` +
+            'it restarted without persistence, so the job is lost',
+        );
+        this.#end(remote, false, error);
+      }
+    }
+  }
+
+  /** Settles a call once; false if it was already settled. */
+  #end(remote: RemoteCall, ok: boolean, outcome: unknown): boolean {
+    if (this.#calls.get(remote.jobId) !== remote) return false;
+    this.#calls.delete(remote.jobId);
+    remote.signal.removeEventListener('abort', remote);
+    if (ok) remote.resolve(outcome);
+    else remote.reject(outcome);
+    return true;
+  }
+
+  /**
+   * Best effort, in the background: a waiting job is removed from the queue; a
+   * running one (or one a worker took meanwhile) gets a cancel message, and
+   * the worker aborts it on its local executor.
+   */
+  #withdraw(remote: RemoteCall, started: boolean): void {
+    if (!remote.added || !this.#link) return;
+    const withdrawal = this.#link
+      .then(async (link) => {
+        if (started || !(await link.remove(remote.jobId))) await link.cancel(remote.jobId);
+      })
+      .catch(() => undefined);
+    this.#withdrawals.add(withdrawal);
+    void withdrawal.finally(() => this.#withdrawals.delete(withdrawal));
+  }
+
+  async #closeLink(): Promise<void> {
+    this.#opening.abort(new ExecutorClosedError('The executor closed before Redis answered'));
+    const link = this.#link;
+    this.#link = undefined;
+    this.#workers = 0;
+    // Let removals and cancel messages of destroyed tasks go out first, if Redis answers soon.
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise((resolve) => (timer = setTimeout(resolve, WITHDRAW_GRACE_MS)));
+    await Promise.race([Promise.all(this.#withdrawals), grace]);
+    clearTimeout(timer);
+    if (link) await (await link.catch(() => undefined))?.close();
+  }
+}

@@ -7,6 +7,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { TAG, type PoolMessage, type WorkerMessage } from '../pool/protocol.js';
 import type { WorkerHandle, WorkerListener } from '../pool/worker-handle.js';
+import type { OrphanGuard } from './orphan-guard.js';
 import { poolChildEnv, refuseForkInPoolChild, START_TIMEOUT_MS } from './start-guard.js';
 
 /**
@@ -28,6 +29,8 @@ export interface ChildSpawnOptions {
   env: NodeJS.ProcessEnv;
   /** Calls one child runs at once (its call loop needs it before the first call). */
   perWorker: number;
+  /** Ends the children if the pool's process dies. */
+  guard: OrphanGuard;
 }
 
 export class ChildHandle implements WorkerHandle {
@@ -43,13 +46,15 @@ export class ChildHandle implements WorkerHandle {
   #startTimer?: NodeJS.Timeout;
   #startTimedOut = false;
   #status?: { code: number | null; signal: NodeJS.Signals | null };
+  #guard: OrphanGuard | undefined;
 
   constructor(options: ChildSpawnOptions, listener: WorkerListener) {
     this.#listener = listener;
     refuseForkInPoolChild();
     let child: ChildProcess;
     try {
-      child = fork(CHILD_ENTRY, [String(options.perWorker)], {
+      // argv: its calls at once, and whether the guard watches it (else it starts a watchdog thread).
+      child = fork(CHILD_ENTRY, [String(options.perWorker), options.guard.active ? 'guarded' : 'unguarded'], {
         execArgv: options.execArgv,
         // At each fork, not once per pool: a change to process.env reaches children forked later, as before.
         env: poolChildEnv(options.env),
@@ -63,6 +68,8 @@ export class ChildHandle implements WorkerHandle {
     }
     this.#process = child;
     this.id = child.pid ?? 0;
+    this.#guard = options.guard;
+    this.#guard.add(this.id);
     child.on('message', (message: WorkerMessage) => {
       if (message[0] === TAG.ready) clearTimeout(this.#startTimer);
       this.#listener.message(this, message);
@@ -158,6 +165,7 @@ export class ChildHandle implements WorkerHandle {
     this.#exited = true;
     clearTimeout(this.#timer);
     clearTimeout(this.#startTimer);
+    this.#guard?.remove(this.id);
     // V8 aborts a process that runs out of heap: SIGABRT (134 = 128 + 6 when reported as a code).
     this.#listener.exit(this, {
       description: describeExit(this.id, code, signal) + (this.#startTimedOut ? ` (it sent no \`ready\` within ${START_TIMEOUT_MS / 1000} s)` : ''),

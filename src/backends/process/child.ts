@@ -4,9 +4,9 @@
  * (pool/call-loop.ts: in order, calls sent ahead, results in batches).
  *
  * The child never outlives its parent: when the IPC channel closes (the
- * parent closed it, exited, or was SIGKILLed) the child exits; a watchdog
- * thread covers a child whose main thread is stuck in a synchronous loop and
- * so never sees `disconnect`.
+ * parent closed it, exited, or was SIGKILLed) the child exits; the pool's
+ * orphan guard (or, without one, a watchdog thread) covers a child whose main
+ * thread is stuck in a synchronous loop and so never sees `disconnect`.
  */
 import { Worker } from 'node:worker_threads';
 import { CallLoop } from '../pool/call-loop.js';
@@ -48,9 +48,11 @@ process.on('error', (error: NodeJS.ErrnoException) => {
 });
 // The parent may have let go while we were starting (destroy() right after a spawn).
 if (process.connected) send([TAG.ready]);
-// After `ready` (the parent can send work while the thread starts), but still
-// before any task can run: no message is handled until this module's code ends.
-watchParent();
+// The pool's orphan guard (orphan-guard.ts) ends this process if the parent
+// dies while a task spins; without one, a watchdog thread does. After `ready`
+// (the parent can send work while the thread starts), but still before any
+// task can run: no message is handled until this module's code ends.
+if (process.argv[3] !== 'guarded') watchParent();
 
 /**
  * `disconnect` is an event, so a main thread stuck in a synchronous loop never

@@ -14,6 +14,7 @@ import type { Backend, BackendContext, TaskCall } from '../backend.js';
 import type { WorkerListener, WorkerSpawner } from '../pool/worker-handle.js';
 import { WorkerPool } from '../pool/worker-pool.js';
 import { ChildHandle, type ChildSpawnOptions } from './child-handle.js';
+import { OrphanGuard } from './orphan-guard.js';
 
 /** @see ExecutorOptions.idleTimeout */
 const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
@@ -33,6 +34,10 @@ class ChildSpawner implements WorkerSpawner {
   spawn(listener: WorkerListener): ChildHandle {
     return new ChildHandle(this.options, listener);
   }
+
+  async shutdown(): Promise<void> {
+    this.options.guard.close();
+  }
 }
 
 class ProcessPool extends WorkerPool {
@@ -51,6 +56,7 @@ class ProcessPool extends WorkerPool {
       execArgv: [...processFlags(options.execArgv ?? process.execArgv), ...(heapMb ? [`--max-old-space-size=${heapMb}`] : [])],
       env: options.env ?? process.env,
       perWorker,
+      guard: new OrphanGuard(),
     });
     super(context, spawner, {
       maxWorkers,

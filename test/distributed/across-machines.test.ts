@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createExecutor, TaskLoadError, type ExecutorOptions } from 'unified-executor';
+import { createExecutor, QueueFullError, TaskLoadError, type ExecutorOptions } from 'unified-executor';
 import { destroyAfterEach, outcome, started } from '../contract/helpers.js';
 import * as tasks from '../contract/tasks.js';
 import { RedisServer } from './redis.js';
@@ -119,6 +119,30 @@ describe.skipIf(!HAVE_REDIS)('the distributed backend across machines (real Redi
       await executor.destroy();
       expect((await Promise.all(runs)).every((r) => !r.ok)).toBe(true);
       await eventually(async () => (await jobCounts(redis.url, 'contract')).active === 0);
+    });
+  });
+
+  describe('without `concurrency` (the workers\' slots are out of sight)', () => {
+    it('maxQueue counts every job not yet started, and no running one', async () => {
+      const executor = make({ maxQueue: 1 });
+      const running: Promise<unknown>[] = [];
+      for (const n of [1, 2]) {
+        const first = started(executor);
+        running.push(executor.run(tasks.sleep, { ms: 300, value: n }));
+        await first;
+      }
+      // Two running (the workers have four slots): the next job is the one waiting, the one after is refused.
+      running.push(executor.run(tasks.echo, 3));
+      const refused = (await outcome(executor.run(tasks.echo, 4))) as { ok: false; error: unknown };
+      expect(refused.error).toBeInstanceOf(QueueFullError);
+      expect(await Promise.all(running)).toEqual([1, 2, 3]);
+    });
+
+    it('map keeps its default window of jobs in flight', async () => {
+      const executor = make();
+      const results: number[] = [];
+      for await (const value of executor.map(tasks.double, Array.from({ length: 40 }, (_, i) => i))) results.push(value);
+      expect(results).toEqual(Array.from({ length: 40 }, (_, i) => 2 * i));
     });
   });
 

@@ -44,8 +44,9 @@ describe.each(localBackends)('measurement on the $name backend', ({ name, slots 
     const profile = decision.measured!;
     expect(profile.runs).toBeGreaterThanOrEqual(ENOUGH_RUNS);
     expect(profile.runs).toBeLessThanOrEqual(8);
-    // The median call ran about CALL_MS: generous bounds for a busy shared machine.
-    expect(profile.runMs).toBeGreaterThanOrEqual(CALL_MS * 0.8);
+    // The median call ran about CALL_MS: generous bounds for a busy shared machine. A spin's
+    // time waiting for a CPU is taken out of its running time, so under load it ran less.
+    expect(profile.runMs).toBeGreaterThanOrEqual(kind === 'cpu' ? 1 : CALL_MS * 0.8);
     expect(profile.runMs).toBeLessThan(CALL_MS * 10);
     if (kind === 'cpu') expect(profile.cpuShare).toBeGreaterThanOrEqual(0.5);
     else expect(profile.cpuShare).toBeLessThan(0.5);

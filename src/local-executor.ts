@@ -32,11 +32,11 @@ import type { CallSample } from './shared/call-sample.js';
 import { DirectCalls, type CoreCounters } from './shared/direct-calls.js';
 import { Job, type JobOwner } from './shared/job.js';
 import { mapTasks, type ChunkRunner } from './shared/map.js';
-import { checkTimerOptions, runOptionsProblem } from './shared/run-options.js';
+import { checkTimerOptions, notATaskProblem, runOptionsProblem } from './shared/run-options.js';
 import { follow, unfollow } from './shared/shared-signal.js';
 import { TaskTally } from './shared/stats.js';
 import { measurementEnabled, type TaskProfiles } from './shared/task-profile.js';
-import { isTask, taskLabel, type Task, type TaskFunction } from './task.js';
+import { taskLabel, type Task, type TaskFunction } from './task.js';
 
 export interface LocalExecutorInit {
   factory: BackendFactory;
@@ -177,8 +177,8 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
   }
 
   /** A pool's worker started `job` (JobOwner); for other backends, `#dispatch` calls it. */
-  jobStarted(job: Job): void {
-    if (!job.started && !job.aborted) this.#begin(job);
+  jobStarted(job: Job, startedAt?: number): void {
+    if (!job.started && !job.aborted) this.#begin(job, startedAt);
   }
 
   /**
@@ -197,21 +197,20 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
     this.#profiles.record(job.task, { runMs: sample.runMs / items, syncMs: sample.syncMs / items, cpuMs });
   }
 
-  #begin(job: Job): void {
+  #begin(job: Job, startedAt?: number): void {
     if (this.#reportsStart) this.#ahead--;
     job.started = true;
-    job.startedAt = performance.now();
+    const now = performance.now();
+    job.startedAt = startedAt === undefined ? now : Math.max(job.queuedAt, Math.min(startedAt, now));
     this.#counters.running++;
     if (this.#listening('taskStart')) this.emit('taskStart', { id: job.id, task: job.label, backend: this.backend });
-    if (job.timeout !== undefined) job.timer = setTimeout(timeOut, job.timeout, job);
+    if (job.timeout !== undefined) job.timer = setTimeout(timeOut, Math.max(0, job.timeout - (now - job.startedAt)), job);
   }
 
   /** Why `task` cannot be submitted now, as an error to reject with; undefined if it can. */
   #refuse(task: Task | TaskFunction): Error | undefined {
-    if (!isTask(task) && typeof task !== 'function') {
-      const got = `\`${String(task)}\` (${task === null ? 'null' : typeof task})`;
-      return new TypeError(`Expected a task from defineTask(module, exportName) or a function, got ${got}`);
-    }
+    const notATask = notATaskProblem(task);
+    if (notATask) return notATask;
     if (this.#state !== 'open') {
       return new ExecutorClosedError(`Cannot run task ${taskLabel(task)}: the executor is ${this.#destroying ? 'destroyed' : 'closed'}`);
     }

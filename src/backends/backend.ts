@@ -28,8 +28,12 @@ export interface TaskCall {
   readonly timeout: number | undefined;
   /** The caller's run options, as given: a backend reads what is its own (distributed: `priority`, `retries`). */
   readonly options: RunOptions;
-  /** A worker started the call. Backends with `reportsStart` call it; others never need to. */
-  markStarted(): void;
+  /**
+   * A worker started the call. Backends with `reportsStart` call it; others
+   * never need to. `startedAt` (performance.now() time): when the start is
+   * learnt late (a job's start and end in one read of an event stream).
+   */
+  markStarted(startedAt?: number): void;
   /** What a worker measured of the call, when it sampled this one (before the call settles). */
   measured(sample: CallSample): void;
 }

@@ -243,7 +243,9 @@ class DistributedBackend implements Backend {
       this.#end(remote, false, new TaskNotPortableError(`Cannot read the result of task ${remote.call.label} (job ${jobId})`, { cause: error }));
       return;
     }
-    // The 'active' event can be missed across a reconnect: the core then starts the call as it settles.
+    // Its start not taken yet ('active' came in this same read, or was missed
+    // across a reconnect): started when the worker says it did, so the run time is the job's.
+    if (typeof result.runMs === 'number') remote.call.markStarted(performance.now() - result.runMs);
     this.#end(remote, true, value);
   }
 

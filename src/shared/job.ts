@@ -15,7 +15,7 @@ import { TaskSignal } from './task-signal.js';
 
 /** Who hears that a worker started a job, and what it measured of it (the executor core). */
 export interface JobOwner {
-  jobStarted(job: Job): void;
+  jobStarted(job: Job, startedAt?: number): void;
   jobMeasured(job: Job, sample: CallSample): void;
 }
 
@@ -54,8 +54,8 @@ export class Job extends TaskSignal implements TaskCall {
   }
 
   /** The backend says a worker started this call (calls sent ahead start after they are sent). */
-  markStarted(): void {
-    if (!this.started) this.owner.jobStarted(this);
+  markStarted(startedAt?: number): void {
+    if (!this.started) this.owner.jobStarted(this, startedAt);
   }
 
   /** The backend passes on what a worker measured of this call (a sample of calls only). */

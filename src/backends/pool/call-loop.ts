@@ -19,7 +19,7 @@ import { serializeError } from '../../shared/serialize-error.js';
 import { loadTaskFunction, loadedTaskFunction } from '../../shared/task-loader.js';
 import { findUncloneable } from '../cloneable.js';
 import { cpuClock } from './cpu-clock.js';
-import { RESULT_STRIDE, RUN_STRIDE, TAG, type PoolMessage, type ResultsMessage, type WorkerMessage } from './protocol.js';
+import { RESULT_STRIDE, RUN_STRIDE, TAG, type PoolMessage, type ResultsMessage, type WireSample, type WorkerMessage } from './protocol.js';
 
 /** A call under this (ms, synchronous) may share a results message with the next one. */
 const TINY_MS = 0.02;
@@ -180,7 +180,7 @@ export class CallLoop {
   #record(call: InboxCall, ok: boolean, value: unknown, began: number, syncMs: number, cpuBefore: number | undefined, sampled: boolean): void {
     const now = performance.now();
     this.#lastWasTiny = now - began < TINY_MS;
-    let sample: 0 | [number, number, number | undefined] = 0;
+    let sample: 0 | WireSample = 0;
     if (sampled) {
       const cpuAfter = cpuBefore === undefined ? undefined : this.#cpu();
       sample = [now - began, syncMs, cpuAfter === undefined ? undefined : cpuAfter - cpuBefore!];

@@ -10,6 +10,9 @@
  * once (`define`); calls name it by a small integer key.
  */
 
+import type { CallSample } from '../../shared/call-sample.js';
+import type { Task } from '../../task.js';
+
 export const TAG = {
   /** Pool -> worker: `[define, key, module, exportName, label]`. */
   define: 0,
@@ -42,3 +45,31 @@ export type StartedMessage = [typeof TAG.started, ...number[]];
 
 export type PoolMessage = DefineMessage | RunMessage | DropMessage | CloseMessage;
 export type WorkerMessage = ReadyMessage | ResultsMessage | StartedMessage;
+
+/** A sampled call's measures on the wire: `[runMs, syncMs, cpuMs]` (cpuMs undefined where unreadable). */
+export type WireSample = [number, number, number | undefined];
+
+export function toSample([runMs, syncMs, cpuMs]: WireSample): CallSample {
+  return { runMs, syncMs, cpuMs: cpuMs ?? undefined };
+}
+
+/** Each task's small integer key, and the `define` message that tells a worker about it. */
+export class TaskKeys {
+  /** Task objects are frozen and long-lived: a WeakMap finds their key without building a string. */
+  #keys = new WeakMap<Task, number>();
+  #definitions: DefineMessage[] = [];
+
+  keyOf(task: Task): number {
+    let key = this.#keys.get(task);
+    if (key === undefined) {
+      key = this.#definitions.length;
+      this.#definitions.push([TAG.define, key, task.module, task.name, task.label]);
+      this.#keys.set(task, key);
+    }
+    return key;
+  }
+
+  definition(key: number): DefineMessage {
+    return this.#definitions[key]!;
+  }
+}

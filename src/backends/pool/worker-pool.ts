@@ -24,13 +24,12 @@
  * - The executor in front (LocalExecutor) owns priority, timeouts, stats and
  *   events; it hands this pool at most `capacity` calls, so `#waiting` is short.
  */
-import { ExecutorClosedError, TaskTimeoutError, WorkerCrashedError } from '../../errors.js';
+import { ExecutorClosedError, TaskNotPortableError, TaskTimeoutError, WorkerCrashedError } from '../../errors.js';
 import { deserializeError } from '../../shared/serialize-error.js';
-import type { CallSample } from '../../shared/call-sample.js';
-import type { Task } from '../../task.js';
+import { isTask, taskLabel, type Task, type TaskFunction } from '../../task.js';
 import type { Backend, BackendContext, CancelSignal, TaskCall } from '../backend.js';
 import { PoolCall, PoolWorker } from './pool-worker.js';
-import { RESULT_STRIDE, TAG, type DefineMessage, type WorkerMessage } from './protocol.js';
+import { RESULT_STRIDE, TAG, TaskKeys, toSample, type WireSample, type WorkerMessage } from './protocol.js';
 import { RunWindow } from './run-window.js';
 import type { WorkerExit, WorkerHandle, WorkerSpawner } from './worker-handle.js';
 import { WorkerSet, type PoolSettings } from './worker-set.js';
@@ -52,8 +51,7 @@ export abstract class WorkerPool implements Backend {
   #dirty: PoolWorker[] = [];
   #flushScheduled = false;
   #nextId = 1;
-  #keys = new WeakMap<object, number>();
-  #definitions: DefineMessage[] = [];
+  #tasks = new TaskKeys();
   #state: 'open' | 'closed' = 'open';
   #window = new RunWindow();
 
@@ -70,7 +68,15 @@ export abstract class WorkerPool implements Backend {
     queueMicrotask(() => this.#workers.grow());
   }
 
-  abstract accept(task: Task | ((input: unknown) => unknown)): void;
+  /** Only a task from defineTask can go to another thread or process: a closure cannot. */
+  accept(task: Task | TaskFunction): void {
+    if (!isTask(task)) {
+      throw new TaskNotPortableError(
+        `Task ${taskLabel(task)} is a plain function, which cannot be sent to a ${this.kind === 'thread' ? 'worker thread' : 'child process'}: ` +
+          "define it in a module and use defineTask(module, exportName), e.g. defineTask(new URL('./tasks.js', import.meta.url), 'myTask')",
+      );
+    }
+  }
 
   /** Calls the executor hands over: every worker's slots plus its window ahead. */
   get capacity(): number {
@@ -89,7 +95,7 @@ export abstract class WorkerPool implements Backend {
     const broken = this.#workers.backoff.brokenMessage();
     if (broken) return Promise.reject(new WorkerCrashedError(`${broken}; task ${call.label} was not run`));
     return new Promise((resolve, reject) => {
-      const pending = new PoolCall(this.#nextId++, call, this.#keyOf(call.task as Task), signal, resolve, reject, this.#onAbort);
+      const pending = new PoolCall(this.#nextId++, call, this.#tasks.keyOf(call.task as Task), signal, resolve, reject, this.#onAbort);
       signal.addEventListener('abort', pending);
       const worker = this.#pick(this.#waiting.length + 1);
       if (worker) this.#assign(worker, pending);
@@ -138,17 +144,6 @@ export abstract class WorkerPool implements Backend {
     }
   }
 
-  /** Task objects are frozen and long-lived: a WeakMap finds their key without building a string. */
-  #keyOf(task: Task): number {
-    let key = this.#keys.get(task);
-    if (key === undefined) {
-      key = this.#definitions.length;
-      this.#definitions.push([TAG.define, key, task.module, task.name, task.label]);
-      this.#keys.set(task, key);
-    }
-    return key;
-  }
-
   /**
    * Where the next call goes: a ready worker with a free slot (the shortest
    * line); else, while workers are starting or may still be started, nowhere
@@ -182,7 +177,7 @@ export abstract class WorkerPool implements Backend {
     this.#inLine.set(pending.id, pending);
     if (worker.defined[pending.key] !== true) {
       worker.defined[pending.key] = true;
-      worker.defines.push(this.#definitions[pending.key]!);
+      worker.defines.push(this.#tasks.definition(pending.key));
     }
     // Recycling: the worker takes no more calls and leaves once these are done.
     if (++worker.assigned >= this.#settings.maxTasksPerWorker) this.#workers.retire(worker);
@@ -255,7 +250,7 @@ export abstract class WorkerPool implements Backend {
       if (pending.state !== 'running') pending.call.markStarted();
       this.#settle(pending);
       const sample = message[i + 3];
-      if (sample !== 0) pending.call.measured(toSample(sample as number[]));
+      if (sample !== 0) pending.call.measured(toSample(sample as WireSample));
       if (message[i + 1] === 1) pending.resolve(message[i + 2]);
       else pending.reject(deserializeError(message[i + 2]));
     }
@@ -393,8 +388,4 @@ export abstract class WorkerPool implements Backend {
   #updateReference(): void {
     this.#workers.reference(this.#inLine.size > 0 || this.#waiting.length > 0);
   }
-}
-
-function toSample(values: number[]): CallSample {
-  return { runMs: values[0]!, syncMs: values[1]!, cpuMs: values[2] ?? undefined };
 }

@@ -6,18 +6,14 @@
  * processes: forking (flags, env, the heap limit as a flag) and what a clone
  * failure means here.
  */
-import { availableParallelism } from 'node:os';
 import { TaskNotPortableError } from '../../errors.js';
 import { processFlags } from '../../shared/worker-flags.js';
-import { isTask, taskLabel, type Task, type TaskFunction } from '../../task.js';
 import type { Backend, BackendContext, TaskCall } from '../backend.js';
 import type { WorkerListener, WorkerSpawner } from '../pool/worker-handle.js';
 import { WorkerPool } from '../pool/worker-pool.js';
+import { poolSettings } from '../pool/worker-set.js';
 import { ChildHandle, type ChildSpawnOptions } from './child-handle.js';
 import { OrphanGuard } from './orphan-guard.js';
-
-/** @see ExecutorOptions.idleTimeout */
-const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
 
 export function createProcessBackend(context: BackendContext): Backend {
   return new ProcessPool(context);
@@ -45,9 +41,7 @@ class ProcessPool extends WorkerPool {
 
   constructor(context: BackendContext) {
     const { options } = context;
-    // sizedOptions() fills these in; the fallbacks serve a backend built directly.
-    const maxWorkers = options.maxWorkers ?? availableParallelism();
-    const perWorker = options.concurrentTasksPerWorker ?? 1;
+    const settings = poolSettings(options, 0);
     const heapMb = options.resourceLimits?.maxOldGenerationSizeMb;
     const spawner = new ChildSpawner({
       // Default: the parent's own flags, so a loader such as `--import tsx` carries over, without
@@ -55,25 +49,10 @@ class ProcessPool extends WorkerPool {
       // The heap flag last: V8 takes the last of two.
       execArgv: [...processFlags(options.execArgv ?? process.execArgv), ...(heapMb ? [`--max-old-space-size=${heapMb}`] : [])],
       env: options.env ?? process.env,
-      perWorker,
+      perWorker: settings.perWorker,
       guard: new OrphanGuard(),
     });
-    super(context, spawner, {
-      maxWorkers,
-      minWorkers: Math.min(options.minWorkers ?? 0, maxWorkers),
-      perWorker,
-      idleTimeout: options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT_MS,
-      maxTasksPerWorker: options.maxTasksPerWorker ?? Number.POSITIVE_INFINITY,
-    });
-  }
-
-  accept(task: Task | TaskFunction): void {
-    if (!isTask(task)) {
-      throw new TaskNotPortableError(
-        `Task ${taskLabel(task)} is a plain function, which cannot be sent to a child process: ` +
-          'define it with defineTask(module, exportName)',
-      );
-    }
+    super(context, spawner, settings);
   }
 
   protected notPortable(call: TaskCall, error: unknown): Error {

@@ -76,7 +76,7 @@ export function checkAims(rows: Row[], regret: RegretRow[], _config: BenchConfig
   const overhead = measurementCost(rows);
   if (overhead) {
     aims.push(aim('measurement costs tiny async run <= 3 %', overhead.cost * 100, 3, false,
-      `${fmt(overhead.on.median)}/s measured vs ${fmt(overhead.off.median)}/s not`));
+      `${fmt(overhead.on.median)}/s measured vs ${fmt(overhead.off.median)}/s not; noise floor ${(overhead.floor * 100).toFixed(1)} %`));
   }
   return aims;
 }

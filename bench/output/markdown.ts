@@ -4,7 +4,7 @@ import type { BenchConfig } from '../config.js';
 import type { RegretRow } from '../regret.js';
 import type { Row } from '../results.js';
 import type { Summary } from '../stats.js';
-import { MEASURED, OVERHEAD_CASE, UNMEASURED } from '../workloads/overhead.js';
+import { MEASURED, OVERHEAD_CASE, UNMEASURED, UNMEASURED_AGAIN } from '../workloads/overhead.js';
 
 export interface RunInfo {
   date: string;
@@ -46,12 +46,14 @@ export function markdownReport(rows: Row[], regret: RegretRow[], aims: Aim[], co
   if (overhead) {
     out.push(
       '\nMeasurement overhead (measured traits): tiny `run` on the async backend with measurement on (the default) and off ' +
-        '(`UNIFIED_EXECUTOR_MEASURE=0`), each sample a fresh process, interleaved; tasks per second of the process\'s CPU time:\n',
+        '(`UNIFIED_EXECUTOR_MEASURE=0`), in short batches alternated with each other; a second executor with measurement off, ' +
+        'alternated with the first the same way, shows the noise floor:\n',
     );
     out.push(
-      table(['measurement', 'tasks per CPU-s', 'CPU µs/task', 'min–max', 'cost'], ['---', '---:', '---:', '---:', '---:'], [
+      table(['measurement', 'tasks/s', 'µs/task', 'tasks/s min–max', 'cost'], ['---', '---:', '---:', '---:', '---:'], [
         ['on', num(overhead.on.median), num(1e6 / overhead.on.median, 2), spread(overhead.on), `${num(overhead.cost * 100, 1)} %`],
         ['off', num(overhead.off.median), num(1e6 / overhead.off.median, 2), spread(overhead.off), ''],
+        ['off, again', num(overhead.again.median), num(1e6 / overhead.again.median, 2), spread(overhead.again), `${num(overhead.floor * 100, 1)} % (noise)`],
       ]),
     );
   }
@@ -126,10 +128,12 @@ export function markdownReport(rows: Row[], regret: RegretRow[], aims: Aim[], co
   return out.join('\n') + '\n';
 }
 
-/** Tiny `run` on async with measurement on and off, and what measuring costs (share of throughput lost). */
-export function measurementCost(rows: Row[]): { on: Summary; off: Summary; cost: number } | undefined {
+/** Tiny `run` on async with measurement on and off, what measuring costs, and the gap between two identical settings. */
+export function measurementCost(rows: Row[]): { on: Summary; off: Summary; again: Summary; cost: number; floor: number } | undefined {
   const find = (n: string) => rows.find((r) => r.workload === 'tiny' && r.case === OVERHEAD_CASE && r.name === n)?.summary;
   const on = find(MEASURED);
   const off = find(UNMEASURED);
-  return on && off ? { on, off, cost: 1 - on.median / off.median } : undefined;
+  const again = find(UNMEASURED_AGAIN);
+  if (!on || !off || !again) return undefined;
+  return { on, off, again, cost: 1 - on.median / off.median, floor: 1 - again.median / off.median };
 }

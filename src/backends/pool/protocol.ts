@@ -20,7 +20,7 @@ export const TAG = {
   run: 1,
   /** Worker -> pool: `[ready, threadId]` (`[ready]` from a child), once it listens for calls. */
   ready: 2,
-  /** Worker -> pool: `[results, id, ok (0|1), value or serialized error, sample (0 or [runMs, syncMs, cpuMs]), ...]`. */
+  /** Worker -> pool: `[results, id, ok (0|1), value or serialized error, sample (0 or [runMs, syncMs, cpuMs, queuedMs]), ...]`. */
   results: 3,
   /** Pool -> worker: `[drop, id, ...]`: calls aborted before the pool saw them start; skip them. */
   drop: 4,
@@ -46,11 +46,11 @@ export type StartedMessage = [typeof TAG.started, ...number[]];
 export type PoolMessage = DefineMessage | RunMessage | DropMessage | CloseMessage;
 export type WorkerMessage = ReadyMessage | ResultsMessage | StartedMessage;
 
-/** A sampled call's measures on the wire: `[runMs, syncMs, cpuMs]` (cpuMs undefined where unreadable). */
-export type WireSample = [number, number, number | undefined];
+/** A sampled call's measures on the wire: `[runMs, syncMs, cpuMs, queuedMs]` (cpuMs undefined where unreadable). */
+export type WireSample = [number, number, number | undefined, number];
 
-export function toSample([runMs, syncMs, cpuMs]: WireSample): CallSample {
-  return { runMs, syncMs, cpuMs: cpuMs ?? undefined };
+export function toSample([runMs, syncMs, cpuMs, queuedMs]: WireSample): CallSample {
+  return { runMs, syncMs, cpuMs: cpuMs ?? undefined, queuedMs };
 }
 
 /** Each task's small integer key, and the `define` message that tells a worker about it. */

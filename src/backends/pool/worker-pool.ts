@@ -63,7 +63,7 @@ export abstract class WorkerPool implements Backend {
       message: (handle: WorkerHandle, message: WorkerMessage) => this.#onMessage(handle, message),
       exit: (handle: WorkerHandle, exit: WorkerExit) => this.#onExit(handle, exit),
     };
-    this.#workers = new WorkerSet(spawner, settings, listener, context.events, () => this.#waiting.length);
+    this.#workers = new WorkerSet(spawner, settings, listener, context.events, () => this.#waiting.length + this.#workers.startingLines());
     // minWorkers: after the caller has had a chance to listen for workerSpawn.
     queueMicrotask(() => this.#workers.grow());
   }
@@ -101,7 +101,7 @@ export abstract class WorkerPool implements Backend {
       if (worker) this.#assign(worker, pending);
       else {
         this.#waiting.push(pending);
-        this.#workers.grow();
+        this.#drain();
       }
       this.#updateReference();
     });
@@ -146,9 +146,10 @@ export abstract class WorkerPool implements Backend {
 
   /**
    * Where the next call goes: a ready worker with a free slot (the shortest
-   * line); else, while workers are starting or may still be started, nowhere
-   * yet (the call waits for one: parallelism first); else the shortest line
-   * with room ahead.
+   * line); else a starting worker's free slot (the call waits in its channel,
+   * not started: the first result saves the round trip of `ready`); else, while
+   * workers may still come, nowhere yet (parallelism first); else the shortest
+   * line with room ahead. `placing`: the calls that need a place, this one included.
    */
   #pick(placing: number): PoolWorker | undefined {
     const perWorker = this.#settings.perWorker;
@@ -163,7 +164,7 @@ export abstract class WorkerPool implements Backend {
       } else if (length < depth && (ahead === undefined || length < ahead.line.length)) ahead = worker;
     }
     if (free) return free;
-    // `placing`: the calls that need a place, this one included.
+    for (const worker of this.#workers.startingWorkers) if (worker.line.length < perWorker) return worker;
     if (placing <= this.#workers.coming() * perWorker) return undefined;
     return ahead;
   }
@@ -234,7 +235,10 @@ export abstract class WorkerPool implements Backend {
   }
 
   #onReady(worker: PoolWorker): void {
-    if (this.#workers.markReady(worker)) this.#drain();
+    if (!this.#workers.markReady(worker)) return;
+    // What it was sent while it started has started now.
+    worker.promote(this.#settings.perWorker);
+    this.#drain();
   }
 
   #onResults(worker: PoolWorker, message: WorkerMessage): void {
@@ -244,10 +248,8 @@ export abstract class WorkerPool implements Backend {
     worker.lastHeard = now;
     for (let i = 1; i < message.length; i += RESULT_STRIDE) {
       const pending = this.#inLine.get(message[i] as number);
-      // Absent: aborted (or dropped) while the worker had it.
-      if (pending === undefined) continue;
-      // A result before we counted it started (it ran at once on a fresh worker): it started.
-      if (pending.state !== 'running') pending.call.markStarted();
+      if (pending === undefined) continue; // aborted (or dropped) while the worker had it
+      if (pending.state !== 'running') pending.call.markStarted(); // a result before we counted its start
       this.#settle(pending);
       const sample = message[i + 3];
       if (sample !== 0) pending.call.measured(toSample(sample as WireSample));
@@ -318,14 +320,20 @@ export abstract class WorkerPool implements Backend {
     this.#afterSettle(worker);
   }
 
-  /** Waiting calls to workers with room; start more workers if they cannot take them all. */
+  /** Waiting calls to workers with room; start more workers if they cannot take them all (and give them theirs). */
   #drain(): void {
+    this.#place();
+    // Always: below minWorkers (a worker just died), a replacement starts even with nothing waiting.
+    this.#workers.grow();
+    this.#place();
+  }
+
+  #place(): void {
     while (this.#waiting.length > 0) {
       const worker = this.#pick(this.#waiting.length);
       if (!worker) break;
       this.#assign(worker, this.#waiting.shift()!);
     }
-    this.#workers.grow();
   }
 
   #onExit(handle: WorkerHandle, exit: WorkerExit): void {
@@ -349,13 +357,13 @@ export abstract class WorkerPool implements Backend {
     const requeue: PoolCall[] = [];
     for (const pending of line.slice(running.length)) {
       this.#inLine.delete(pending.id);
-      if (pending.requeued) {
+      if (pending.requeued && worker.readyAt !== 0) {
         pending.call.markStarted();
         pending.state = 'settled';
         pending.reject(new WorkerCrashedError(this.#crashMessage(worker, pending, exit)));
         continue;
       }
-      pending.requeued = true;
+      if (worker.readyAt !== 0) pending.requeued = true;
       pending.worker = undefined;
       pending.sent = false;
       pending.state = 'waiting';

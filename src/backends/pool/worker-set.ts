@@ -84,6 +84,20 @@ export class WorkerSet {
     return live;
   }
 
+  /** Workers not ready yet (not stopped). */
+  get startingWorkers(): PoolWorker[] {
+    const list: PoolWorker[] = [];
+    for (const worker of this.all.values()) if (worker.state === 'starting') list.push(worker);
+    return list;
+  }
+
+  /** Calls already handed to workers that are still starting (they count as demand for more workers). */
+  startingLines(): number {
+    let calls = 0;
+    for (const worker of this.all.values()) if (worker.state === 'starting') calls += worker.line.length;
+    return calls;
+  }
+
   /** Workers that may still come: starting ones, and room to start more. */
   coming(): number {
     return this.starting + (this.#open ? Math.max(0, this.#settings.maxWorkers - this.live()) : 0);

@@ -262,6 +262,9 @@ class DistributedBackend implements Backend {
     }
     // No error stored: BullMQ failed the job itself (a worker died more often than retries allow).
     error ??= new WorkerCrashedError(`Task ${label} (job ${jobId}) failed on queue '${this.#queueName}': ${reason}`);
+    // A job fails on a worker: it started, even if its 'active' came late or not at all
+    // (under load the stream can deliver it after this), so taskStart and `running` count it.
+    if (this.#calls.get(jobId) === remote) remote.call.markStarted();
     this.#end(remote, false, error);
   }
 

@@ -243,8 +243,8 @@ class DistributedBackend implements Backend {
       this.#end(remote, false, new TaskNotPortableError(`Cannot read the result of task ${remote.call.label} (job ${jobId})`, { cause: error }));
       return;
     }
-    // Its start not taken yet ('active' came in this same read, or was missed
-    // across a reconnect): started when the worker says it did, so the run time is the job's.
+    // Started when the worker says it did, so the run time is the job's: its
+    // 'active' may have come in this same read, late, or not at all (a reconnect).
     if (typeof result.runMs === 'number') remote.call.markStarted(performance.now() - result.runMs);
     this.#end(remote, true, value);
   }

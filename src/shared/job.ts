@@ -56,6 +56,8 @@ export class Job extends TaskSignal implements TaskCall {
   /** The backend says a worker started this call (calls sent ahead start after they are sent). */
   markStarted(startedAt?: number): void {
     if (!this.started) this.owner.jobStarted(this, startedAt);
+    // Started already, but it is now known to have started earlier (its start was heard late).
+    else if (startedAt !== undefined && startedAt < this.startedAt) this.startedAt = Math.max(this.queuedAt, startedAt);
   }
 
   /** The backend passes on what a worker measured of this call (a sample of calls only). */

@@ -249,10 +249,11 @@ export abstract class WorkerPool implements Backend {
     for (let i = 1; i < message.length; i += RESULT_STRIDE) {
       const pending = this.#inLine.get(message[i] as number);
       if (pending === undefined) continue; // aborted (or dropped) while the worker had it
-      if (pending.state !== 'running') pending.call.markStarted(); // a result before we counted its start
+      // A sampled call says how long it ran: its start, when we heard of it late (a worker's `ready`).
+      const sample = message[i + 3] === 0 ? undefined : toSample(message[i + 3] as WireSample);
+      pending.call.markStarted(sample && now - sample.runMs);
       this.#settle(pending);
-      const sample = message[i + 3];
-      if (sample !== 0) pending.call.measured(toSample(sample as WireSample));
+      if (sample) pending.call.measured(sample);
       if (message[i + 1] === 1) pending.resolve(message[i + 2]);
       else pending.reject(deserializeError(message[i + 2]));
     }

@@ -70,4 +70,16 @@ describe.each(backendsUnderTest)('calls sent ahead on the $name backend', (backe
     expect(exits).toEqual([]);
     expect(executor.stats()).toMatchObject({ cancelled: 1, failed: 0, queued: 0, running: 0 });
   });
+
+  // Bug (found by CI, under load): a call sent to a worker still starting was aborted; the pool
+  // took its slot as free and gave the worker the next call, but the worker had started the
+  // aborted one and was ended for it, failing the next call with WorkerCrashedError.
+  it('an abort right after a call reached a starting worker does not fail the calls after it', async () => {
+    const executor = make(1);
+    const controller = new AbortController();
+    const doomed = executor.run(tasks.hang, null, { signal: controller.signal });
+    controller.abort();
+    await expect(doomed).rejects.toMatchObject({ name: 'AbortError' });
+    expect(await Promise.all([1, 2, 3].map((n) => executor.run(tasks.double, n)))).toEqual([2, 4, 6]);
+  });
 });

@@ -92,16 +92,23 @@ export class CallLoop {
     }
   }
 
-  /** Aborted before the pool saw them start: skip those still waiting; report those already running. */
+  /**
+   * Aborted before the pool saw them start. Each gets one answer, so the pool
+   * knows when its slot is free: skipped (`dropped`), already running
+   * (`started`: the pool ends this worker), or settled (its result).
+   */
   #drop(ids: number[]): void {
     const running: number[] = [];
+    const dropped: number[] = [];
     for (const id of ids) {
       const at = this.#inbox.findIndex((call, index) => index >= this.#head && call.id === id);
-      if (at !== -1) this.#inbox.splice(at, 1);
-      else if (this.#active.has(id)) running.push(id);
-      // Neither: it has settled already; the pool ignores its result.
+      if (at !== -1) {
+        this.#inbox.splice(at, 1);
+        dropped.push(id);
+      } else if (this.#active.has(id)) running.push(id);
     }
     if (running.length > 0) this.#post([TAG.started, ...running]);
+    if (dropped.length > 0) this.#post([TAG.dropped, ...dropped]);
   }
 
   /** Starts waiting calls while slots are free; sends the results at the end. */

@@ -13,9 +13,14 @@ import type { TaskCall } from '../backend.js';
 import type { CancelSignal } from '../../shared/task-signal.js';
 import type { TransferListItem } from 'node:worker_threads';
 import { TAG, type DefineMessage, type RunMessage } from './protocol.js';
-import type { WorkerHandle } from './worker-handle.js';
+import type { WorkerExit, WorkerHandle } from './worker-handle.js';
 
-export type PoolCallState = 'waiting' | 'assigned' | 'running' | 'settled';
+/**
+ * `dropping`: aborted after it was sent, before the pool saw it start. Its
+ * caller has its rejection; it keeps its place in the line until the worker
+ * answers (dropped, started, or its result), so the slots stay counted right.
+ */
+export type PoolCallState = 'waiting' | 'assigned' | 'running' | 'dropping' | 'settled';
 
 /** One call, from `execute` to its settlement. It is its own abort listener (no closure per call). */
 export class PoolCall {
@@ -83,8 +88,10 @@ export class PoolWorker {
     while (this.running < perWorker && this.running < this.line.length) {
       const call = this.line[this.running]!;
       if (!call.sent) break;
-      call.state = 'running';
       this.running++;
+      // A dropped call at the front may be running (the worker will say): it holds the slot.
+      if (call.state === 'dropping') continue;
+      call.state = 'running';
       started++;
       call.call.markStarted();
     }
@@ -140,4 +147,14 @@ export class PoolWorker {
       return failed;
     }
   }
+}
+
+/** Why a call failed with its worker: it died under it, or we ended the worker (and why). */
+export function crashMessage(worker: PoolWorker, pending: PoolCall, exit: WorkerExit, kind: string, heapMb: number | undefined): string {
+  if (worker.endedBy) {
+    return `${exit.description} after it was stopped because ${worker.endedBy}; task ${pending.call.label} was running in the same ${kind}`;
+  }
+  let message = `${exit.description} while running task ${pending.call.label}`;
+  if (exit.outOfMemory) message += ` (out of memory: ${heapMb ? `the heap limit is ${heapMb} MB` : 'no heap limit was set'})`;
+  return message;
 }

@@ -28,6 +28,8 @@ export const TAG = {
   started: 5,
   /** Pool -> thread: `[close]`: the session ends (a child ends when its channel closes instead). */
   close: 6,
+  /** Worker -> pool: `[dropped, id, ...]`: dropped calls it had not started (skipped; their slots are free). */
+  dropped: 7,
 } as const;
 
 /** Elements per call in a `run` message, after the tag. */
@@ -42,9 +44,10 @@ export type CloseMessage = [typeof TAG.close];
 export type ReadyMessage = [typeof TAG.ready, threadId?: number];
 export type ResultsMessage = [typeof TAG.results, ...unknown[]];
 export type StartedMessage = [typeof TAG.started, ...number[]];
+export type DroppedMessage = [typeof TAG.dropped, ...number[]];
 
 export type PoolMessage = DefineMessage | RunMessage | DropMessage | CloseMessage;
-export type WorkerMessage = ReadyMessage | ResultsMessage | StartedMessage;
+export type WorkerMessage = ReadyMessage | ResultsMessage | StartedMessage | DroppedMessage;
 
 /** A sampled call's measures on the wire: `[runMs, syncMs, cpuMs, queuedMs]` (cpuMs undefined where unreadable). */
 export type WireSample = [number, number, number | undefined, number];

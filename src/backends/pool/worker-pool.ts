@@ -17,24 +17,20 @@
  * round trip. The first `perWorker` calls of a line are running; the executor
  * hears of each start (markStarted), and a timeout counts from there.
  *
- * - An abort of a call that has not started drops it from its line (the
- *   worker skips it); of a running one, ends the worker (the only way to stop
- *   a synchronous loop). A worker that dies fails the calls it was running
- *   (WorkerCrashedError) and gives back the ones it had not started.
- * - The executor in front (LocalExecutor) owns priority, timeouts, stats and
- *   events; it hands this pool at most `capacity` calls, so `#waiting` is short.
+ * An abort of a call not started drops it (the worker skips it, or says it
+ * had started it: then, as for a running one, the worker is ended). A worker
+ * that dies fails the calls it ran and gives back the ones it had not started.
+ * The executor in front owns priority, timeouts, stats and events.
  */
 import { ExecutorClosedError, TaskNotPortableError, TaskTimeoutError, WorkerCrashedError } from '../../errors.js';
 import { deserializeError } from '../../shared/serialize-error.js';
 import { isTask, taskLabel, type Task, type TaskFunction } from '../../task.js';
 import type { Backend, BackendContext, CancelSignal, TaskCall } from '../backend.js';
-import { PoolCall, PoolWorker } from './pool-worker.js';
+import { crashMessage, PoolCall, PoolWorker } from './pool-worker.js';
 import { RESULT_STRIDE, TAG, TaskKeys, toSample, type WireSample, type WorkerMessage } from './protocol.js';
 import { RunWindow } from './run-window.js';
 import type { WorkerExit, WorkerHandle, WorkerSpawner } from './worker-handle.js';
 import { WorkerSet, type PoolSettings } from './worker-set.js';
-
-export type { PoolSettings };
 
 export abstract class WorkerPool implements Backend {
   abstract readonly kind: 'process' | 'thread';
@@ -228,6 +224,7 @@ export abstract class WorkerPool implements Backend {
     if (!worker) return;
     if (message[0] === TAG.results) this.#onResults(worker, message);
     else if (message[0] === TAG.ready) this.#onReady(worker);
+    else if (message[0] === TAG.dropped) this.#onDropped(worker, message.slice(1) as number[]);
     else if (message[0] === TAG.started) {
       // Calls we dropped had started: they run for no one; end the worker.
       if (worker.state !== 'stopping') this.#workers.stop(worker, 'a task aborted just as it started was still running in it');
@@ -248,7 +245,11 @@ export abstract class WorkerPool implements Backend {
     worker.lastHeard = now;
     for (let i = 1; i < message.length; i += RESULT_STRIDE) {
       const pending = this.#inLine.get(message[i] as number);
-      if (pending === undefined) continue; // aborted (or dropped) while the worker had it
+      if (pending === undefined) continue; // aborted while the worker ran it
+      if (pending.state === 'dropping') {
+        this.#settle(pending); // dropped too late: it ran; its caller has had its rejection
+        continue;
+      }
       // A sampled call says how long it ran: its start, when we heard of it late (a worker's `ready`).
       const sample = message[i + 3] === 0 ? undefined : toSample(message[i + 3] as WireSample);
       pending.call.markStarted(sample && now - sample.runMs);
@@ -257,8 +258,7 @@ export abstract class WorkerPool implements Backend {
       if (message[i + 1] === 1) pending.resolve(message[i + 2]);
       else pending.reject(deserializeError(message[i + 2]));
     }
-    // After the executor has taken these results (their promise reactions are
-    // queued before this), so a `taskEnd` comes before the next `taskStart`.
+    // After the executor took these results: a `taskEnd` comes before the next `taskStart`.
     queueMicrotask(() => {
       worker.promote(this.#settings.perWorker);
       this.#afterSettle(worker);
@@ -296,28 +296,35 @@ export abstract class WorkerPool implements Backend {
   }
 
   #abort(pending: PoolCall): void {
-    if (pending.state === 'settled') return;
+    if (pending.state === 'settled' || pending.state === 'dropping') return;
     const worker = pending.worker;
     const running = pending.state === 'running';
-    this.#settle(pending);
     pending.reject(pending.signal.reason);
-    if (!worker) {
-      this.#updateReference();
+    if (worker && !running && pending.sent) {
+      // Not started as far as we know: the worker skips it; it holds its place until the worker answers.
+      pending.state = 'dropping';
+      worker.drops.push(pending.id);
+      this.#markDirty(worker);
       return;
     }
-    if (running) {
+    this.#settle(pending);
+    if (worker && running) {
       // The only way to stop a running task: end its worker. Its other
       // calls fail or go back in line; a replacement starts when calls wait.
       this.#workers.stop(worker, `task ${pending.call.label} on it ${pending.signal.reason instanceof TaskTimeoutError ? 'timed out' : 'was aborted'}`);
       this.#drain();
-      this.#updateReference();
-      return;
     }
-    // Not started: the worker skips it, and goes on.
-    if (pending.sent) {
-      worker.drops.push(pending.id);
-      this.#markDirty(worker);
+    if (worker && !running) this.#afterSettle(worker);
+    else this.#updateReference();
+  }
+
+  /** The worker skipped these dropped calls: their places are free. */
+  #onDropped(worker: PoolWorker, ids: number[]): void {
+    for (const id of ids) {
+      const pending = this.#inLine.get(id);
+      if (pending?.state === 'dropping') this.#settle(pending);
     }
+    worker.promote(this.#settings.perWorker);
     this.#afterSettle(worker);
   }
 
@@ -348,8 +355,9 @@ export abstract class WorkerPool implements Backend {
     worker.outbox = [];
     for (const pending of running) {
       this.#inLine.delete(pending.id);
+      if (pending.state === 'dropping') continue; // its caller has had its rejection
       pending.state = 'settled';
-      pending.reject(new WorkerCrashedError(this.#crashMessage(worker, pending, exit)));
+      pending.reject(new WorkerCrashedError(crashMessage(worker, pending, exit, this.kind, this.#context.options.resourceLimits?.maxOldGenerationSizeMb)));
     }
     // Sent ahead and not seen to start: they go back in line, at the front,
     // once. A call whose second worker also dies under it before we see it
@@ -358,10 +366,11 @@ export abstract class WorkerPool implements Backend {
     const requeue: PoolCall[] = [];
     for (const pending of line.slice(running.length)) {
       this.#inLine.delete(pending.id);
+      if (pending.state === 'dropping') continue;
       if (pending.requeued && worker.readyAt !== 0) {
         pending.call.markStarted();
         pending.state = 'settled';
-        pending.reject(new WorkerCrashedError(this.#crashMessage(worker, pending, exit)));
+        pending.reject(new WorkerCrashedError(crashMessage(worker, pending, exit, this.kind, this.#context.options.resourceLimits?.maxOldGenerationSizeMb)));
         continue;
       }
       if (worker.readyAt !== 0) pending.requeued = true;
@@ -376,16 +385,6 @@ export abstract class WorkerPool implements Backend {
     if (this.#state !== 'open') this.#rejectWaiting(() => new ExecutorClosedError('The executor was closed before the task started'));
     this.#drain();
     this.#updateReference();
-  }
-
-  #crashMessage(worker: PoolWorker, pending: PoolCall, exit: WorkerExit): string {
-    if (worker.endedBy) {
-      return `${exit.description} after it was stopped because ${worker.endedBy}; task ${pending.call.label} was running in the same ${this.kind}`;
-    }
-    let message = `${exit.description} while running task ${pending.call.label}`;
-    const heapMb = this.#context.options.resourceLimits?.maxOldGenerationSizeMb;
-    if (exit.outOfMemory) message += ` (out of memory: ${heapMb ? `the heap limit is ${heapMb} MB` : 'no heap limit was set'})`;
-    return message;
   }
 
   #startFailed(exit: string): void {

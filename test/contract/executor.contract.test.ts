@@ -12,7 +12,6 @@ import {
   TaskLoadError,
   TaskNotPortableError,
   TaskTimeoutError,
-  type Executor,
   type ExecutorOptions,
 } from 'unified-executor';
 import { backendsUnderTest } from './backends-under-test.js';

@@ -66,9 +66,9 @@ export class CallLoop {
     this.#flushScheduled = false;
     this.#flush();
   };
-  #cpu = cpuClock();
   /** This thread's wait for a CPU: a busy machine must not make a computing call look blocked. */
   #runQueue = new RunQueueClock();
+  #cpu = cpuClock(this.#runQueue);
 
   constructor(post: Post, perWorker: number) {
     this.#post = post;

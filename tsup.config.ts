@@ -8,13 +8,13 @@ const entry = {
 };
 // The CLI (`npx unified-executor worker ...`) is ESM only, like the worker entries.
 const cliEntry = { cli: 'src/cli.ts' };
-const childEntry = { 'process-child': 'src/backends/process/child.ts' };
+const childEntry = { 'process-child': 'src/worker/process-child.ts' };
 // CommonJS, unlike the rest: piscina loads its entry with require() first, and
 // on Node 20.19+ require() of an ESM file takes the require(esm) path, which
 // can abort the whole process (FATAL ERROR: v8::Module::IsGraphAsync ...)
 // when a thread is ended while it loads its entry. Task modules are still
 // loaded with import(), so ESM tasks work as before.
-const threadEntry = { 'thread-worker': 'src/backends/thread/thread-worker.ts' };
+const threadEntry = { 'thread-worker': 'src/worker/thread-worker.ts' };
 
 const common: Options = {
   target: 'node20',

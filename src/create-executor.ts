@@ -1,11 +1,11 @@
-import { AutoExecutor, createLocalExecutor } from './auto.js';
+import { AutoExecutor, createLocalExecutor } from './policy/auto.js';
 import { createDistributedBackend, explainDistributed } from './distributed/distributed-backend.js';
 import type { Executor } from './executor.js';
-import { LocalExecutor } from './local-executor.js';
+import { LocalExecutor } from './core/local-executor.js';
 import { validateOptions, type ExecutorOptions } from './options.js';
-import type { Decision, LocalBackend } from './policy.js';
-import { sizeBackend, sizedOptions } from './sizing.js';
-import { TaskProfiles } from './shared/task-profile.js';
+import type { Decision, LocalBackend } from './policy/rules.js';
+import { sizeBackend, sizedOptions } from './policy/sizing.js';
+import { TaskProfiles } from './policy/task-profile.js';
 import type { Task, TaskFunction } from './task.js';
 
 /**

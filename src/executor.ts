@@ -4,9 +4,9 @@
  */
 import type { TransferListItem } from 'node:worker_threads';
 import type { EventEmitter } from 'eventemitter3';
-import type { Decision, LocalBackend } from './policy.js';
-import type { TaskProfile } from './shared/task-profile.js';
-import type { BackendStats, Percentiles } from './shared/stats.js';
+import type { Decision, LocalBackend } from './policy/rules.js';
+import type { TaskProfile } from './policy/task-profile.js';
+import type { BackendStats, Percentiles } from './core/stats.js';
 import type { Task, TaskFunction } from './task.js';
 
 export type BackendName = 'auto' | LocalBackend | 'distributed';

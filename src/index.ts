@@ -5,12 +5,12 @@ export type { DistributedWorker, WorkerEvents } from './distributed/worker.js';
 export type { WorkerOptions } from './distributed/worker-options.js';
 export { defineTask, isTask } from './task.js';
 export type { Task, TaskFunction, TaskInput, TaskOutput } from './task.js';
-export { selectBackend, RULES } from './policy.js';
-export type { TaskTraits, Decision, PolicyOptions, RuleId, LocalBackend } from './policy.js';
-export type { TaskProfile } from './shared/task-profile.js';
+export { selectBackend, RULES } from './policy/rules.js';
+export type { TaskTraits, Decision, PolicyOptions, RuleId, LocalBackend } from './policy/rules.js';
+export type { TaskProfile } from './policy/task-profile.js';
 export type { ExecutorOptions, ResourceLimits } from './options.js';
-export { workerFlags } from './shared/worker-flags.js';
-export type { WorkerFlags } from './shared/worker-flags.js';
+export { workerFlags } from './worker/worker-flags.js';
+export type { WorkerFlags } from './worker/worker-flags.js';
 export type {
   Executor,
   BackendName,

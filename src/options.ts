@@ -3,8 +3,8 @@
  * Bad input is a TypeError/RangeError naming the option, never a silent default.
  */
 import type { BackendName } from './executor.js';
-import { validatePolicy, validateTraits, type PolicyOptions, type TaskTraits } from './policy.js';
-import { checkExecArgv } from './shared/worker-flags.js';
+import { validatePolicy, validateTraits, type PolicyOptions, type TaskTraits } from './policy/rules.js';
+import { checkExecArgv } from './worker/worker-flags.js';
 
 export interface ResourceLimits {
   /** Heap limit per worker, MiB. Threads: Worker `resourceLimits`; processes: `--max-old-space-size`. */

@@ -4,7 +4,7 @@
  */
 import { basename, isAbsolute } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { validateTraits, type TaskTraits } from './policy.js';
+import { validateTraits, type TaskTraits } from './policy/traits.js';
 
 declare const taskTypes: unique symbol;
 

@@ -20,12 +20,12 @@
  * synchronous part (RunQueueClock, Linux) is taken out of the call's times.
  */
 import { isTask, type Task, type TaskFunction } from '../task.js';
-import { loadTaskFunction, loadedTaskFunction } from '../shared/task-loader.js';
+import { loadTaskFunction, loadedTaskFunction } from '../worker/task-loader.js';
 import type { Backend, BackendContext, CancelSignal, TaskCall } from './backend.js';
-import { settleOnAbort } from '../shared/task-signal.js';
-import type { CallSample } from '../shared/call-sample.js';
-import { isSampled } from '../shared/task-profile.js';
-import { RunQueueClock } from '../shared/run-queue-clock.js';
+import { settleOnAbort } from '../core/task-signal.js';
+import type { CallSample } from '../policy/call-sample.js';
+import { isSampled } from '../policy/task-profile.js';
+import { RunQueueClock } from '../policy/run-queue-clock.js';
 
 /** Default concurrency when neither `concurrency` nor `expectedCount` says: the guide's "many" line. */
 export const DEFAULT_ASYNC_CONCURRENCY = 500;

@@ -8,10 +8,10 @@ import type { TransferListItem } from 'node:worker_threads';
 import type { EventEmitter } from 'eventemitter3';
 import type { ExecutorEvents, RunOptions, TaskBackend } from '../executor.js';
 import type { ExecutorOptions } from '../options.js';
-import type { TaskTraits } from '../policy.js';
+import type { TaskTraits } from '../policy/traits.js';
 import type { Task, TaskFunction } from '../task.js';
-import type { CallSample } from '../shared/call-sample.js';
-import type { CancelSignal } from '../shared/task-signal.js';
+import type { CallSample } from '../policy/call-sample.js';
+import type { CancelSignal } from '../core/task-signal.js';
 
 export type { CancelSignal };
 

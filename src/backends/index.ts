@@ -1,5 +1,5 @@
 /** Which factory builds which backend. Each backend lives in its own file. */
-import type { LocalBackend } from '../policy.js';
+import type { LocalBackend } from '../policy/rules.js';
 import { createAsyncBackend } from './async.js';
 import type { BackendFactory } from './backend.js';
 import { createProcessBackend } from './process/pool.js';

@@ -6,9 +6,9 @@
  * format: the same major version is the safe choice.
  */
 import { deserialize, serialize } from 'node:v8';
-import { findUncloneable } from '../backends/cloneable.js';
+import { findUncloneable } from '../worker/cloneable.js';
 import { TaskNotPortableError } from '../errors.js';
-import { deserializeError, serializeError } from '../shared/serialize-error.js';
+import { deserializeError, serializeError } from '../worker/serialize-error.js';
 
 export function encodeValue(value: unknown, what: string): string {
   try {

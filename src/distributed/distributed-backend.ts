@@ -23,7 +23,7 @@ import { ConnectionLostError, ExecutorClosedError, TaskNotPortableError, WorkerC
 import type { EventEmitter } from 'eventemitter3';
 import type { ExecutorEvents, TaskBackend } from '../executor.js';
 import type { ExecutorOptions } from '../options.js';
-import type { Decision } from '../policy.js';
+import type { Decision } from '../policy/rules.js';
 import { isTask, taskLabel, type Task, type TaskFunction } from '../task.js';
 import { ClientLink, type LinkListener } from './client-link.js';
 import { decodeError, decodeValue, encodeValue } from './codec.js';

@@ -2,7 +2,7 @@
  * What travels through Redis. A job's data is JSON (BullMQ stores it so); the
  * values inside are V8-serialised base64 strings (see codec.ts).
  */
-import type { TaskTraits } from '../policy.js';
+import type { TaskTraits } from '../policy/traits.js';
 import type { TaskRef } from './task-ref.js';
 
 export interface JobData {

@@ -10,9 +10,9 @@
  * most one message; see call-loop.ts.)
  */
 import type { TaskCall } from '../backend.js';
-import type { CancelSignal } from '../../shared/task-signal.js';
+import type { CancelSignal } from '../../core/task-signal.js';
 import type { TransferListItem } from 'node:worker_threads';
-import { TAG, type DefineMessage, type RunMessage } from './protocol.js';
+import { TAG, type DefineMessage, type RunMessage } from '../../worker/protocol.js';
 import type { WorkerExit, WorkerHandle } from './worker-handle.js';
 
 /**

@@ -4,7 +4,7 @@
  * messages and its exit, exactly once. It knows nothing of tasks.
  */
 import type { TransferListItem } from 'node:worker_threads';
-import type { PoolMessage, WorkerMessage } from './protocol.js';
+import type { PoolMessage, WorkerMessage } from '../../worker/protocol.js';
 
 export interface WorkerHandle {
   /** The pid or thread id; 0 until known (a thread's, at `ready`). */

@@ -23,11 +23,11 @@
  * The executor in front owns priority, timeouts, stats and events.
  */
 import { ExecutorClosedError, TaskNotPortableError, TaskTimeoutError, WorkerCrashedError } from '../../errors.js';
-import { deserializeError } from '../../shared/serialize-error.js';
+import { deserializeError } from '../../worker/serialize-error.js';
 import { isTask, taskLabel, type Task, type TaskFunction } from '../../task.js';
 import type { Backend, BackendContext, CancelSignal, TaskCall } from '../backend.js';
 import { crashMessage, PoolCall, PoolWorker } from './pool-worker.js';
-import { RESULT_STRIDE, TAG, TaskKeys, toSample, type WireSample, type WorkerMessage } from './protocol.js';
+import { RESULT_STRIDE, TAG, TaskKeys, toSample, type WireSample, type WorkerMessage } from '../../worker/protocol.js';
 import { RunWindow } from './run-window.js';
 import type { WorkerExit, WorkerHandle, WorkerSpawner } from './worker-handle.js';
 import { WorkerSet, type PoolSettings } from './worker-set.js';

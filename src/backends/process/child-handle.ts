@@ -5,7 +5,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { TAG, type PoolMessage, type WorkerMessage } from '../pool/protocol.js';
+import { TAG, type PoolMessage, type WorkerMessage } from '../../worker/protocol.js';
 import type { WorkerHandle, WorkerListener } from '../pool/worker-handle.js';
 import type { OrphanGuard } from './orphan-guard.js';
 import { poolChildEnv, refuseForkInPoolChild, START_TIMEOUT_MS } from './start-guard.js';

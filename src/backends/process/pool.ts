@@ -7,7 +7,7 @@
  * failure means here.
  */
 import { TaskNotPortableError } from '../../errors.js';
-import { processFlags } from '../../shared/worker-flags.js';
+import { processFlags } from '../../worker/worker-flags.js';
 import type { Backend, BackendContext, TaskCall } from '../backend.js';
 import type { WorkerListener, WorkerSpawner } from '../pool/worker-handle.js';
 import { WorkerPool } from '../pool/worker-pool.js';

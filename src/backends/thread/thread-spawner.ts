@@ -15,9 +15,9 @@ import { createRequire } from 'node:module';
 import { MessageChannel, type MessagePort, type TransferListItem, type Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import type { Piscina } from 'piscina';
-import { TAG, type PoolMessage, type WorkerMessage } from '../pool/protocol.js';
+import { TAG, type PoolMessage, type WorkerMessage } from '../../worker/protocol.js';
 import type { WorkerExit, WorkerHandle, WorkerListener, WorkerSpawner } from '../pool/worker-handle.js';
-import type { ThreadSession } from './thread-worker.js';
+import type { ThreadSession } from '../../worker/thread-worker.js';
 
 /**
  * The worker entry, found next to this code. tsup bundles the library into a

@@ -6,9 +6,9 @@
  */
 import { availableParallelism } from 'node:os';
 import { TaskNotPortableError } from '../../errors.js';
-import { threadFlags } from '../../shared/worker-flags.js';
+import { threadFlags } from '../../worker/worker-flags.js';
 import type { Backend, BackendContext, TaskCall } from '../backend.js';
-import { findUncloneable } from '../cloneable.js';
+import { findUncloneable } from '../../worker/cloneable.js';
 import { WorkerPool } from '../pool/worker-pool.js';
 import { poolSettings } from '../pool/worker-set.js';
 import { ThreadSpawner } from './thread-spawner.js';

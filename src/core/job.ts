@@ -10,7 +10,7 @@ import type { TransferListItem } from 'node:worker_threads';
 import type { TaskCall } from '../backends/backend.js';
 import type { RunOptions } from '../executor.js';
 import type { Task, TaskFunction } from '../task.js';
-import type { CallSample } from './call-sample.js';
+import type { CallSample } from '../policy/call-sample.js';
 import { TaskSignal } from './task-signal.js';
 
 /** Who hears that a worker started a job, and what it measured of it (the executor core). */

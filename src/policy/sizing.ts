@@ -5,10 +5,10 @@
  * `explain()` shows.
  */
 import { availableParallelism } from 'node:os';
-import type { ExecutorOptions } from './options.js';
-import type { LocalBackend, TaskTraits } from './policy.js';
-import { DEFAULT_ASYNC_CONCURRENCY } from './backends/async.js';
-import type { TaskKind } from './shared/task-profile.js';
+import type { ExecutorOptions } from '../options.js';
+import type { LocalBackend, TaskTraits } from './rules.js';
+import { DEFAULT_ASYNC_CONCURRENCY } from '../backends/async.js';
+import type { TaskKind } from './task-profile.js';
 
 export interface Sizing {
   /** Pools: workers at most. */

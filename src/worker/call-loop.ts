@@ -14,11 +14,11 @@
  * behind a call that may run long: the outbox goes out before each call starts,
  * except between calls that each took under TINY_MS, for at most FLUSH_MS.
  */
-import { TaskNotPortableError } from '../../errors.js';
-import { serializeError } from '../../shared/serialize-error.js';
-import { loadTaskFunction, loadedTaskFunction } from '../../shared/task-loader.js';
-import { findUncloneable } from '../cloneable.js';
-import { RunQueueClock } from '../../shared/run-queue-clock.js';
+import { TaskNotPortableError } from '../errors.js';
+import { serializeError } from './serialize-error.js';
+import { loadTaskFunction, loadedTaskFunction } from './task-loader.js';
+import { findUncloneable } from './cloneable.js';
+import { RunQueueClock } from '../policy/run-queue-clock.js';
 import { cpuClock } from './cpu-clock.js';
 import { RESULT_STRIDE, RUN_STRIDE, TAG, type PoolMessage, type ResultsMessage, type WireSample, type WorkerMessage } from './protocol.js';
 

@@ -10,8 +10,8 @@
  * once (`define`); calls name it by a small integer key.
  */
 
-import type { CallSample } from '../../shared/call-sample.js';
-import type { Task } from '../../task.js';
+import type { CallSample } from '../policy/call-sample.js';
+import type { Task } from '../task.js';
 
 export const TAG = {
   /** Pool -> worker: `[define, key, module, exportName, label]`. */

@@ -9,9 +9,9 @@
  * thread is stuck in a synchronous loop and so never sees `disconnect`.
  */
 import { Worker } from 'node:worker_threads';
-import { CallLoop } from '../pool/call-loop.js';
-import { TAG, type PoolMessage, type WorkerMessage } from '../pool/protocol.js';
-import { takePoolMark } from './start-guard.js';
+import { CallLoop } from './call-loop.js';
+import { TAG, type PoolMessage, type WorkerMessage } from './protocol.js';
+import { takePoolMark } from '../backends/process/start-guard.js';
 
 // First, before anything can fork: a child that was not started by a pool
 // (no IPC channel, or no mark in its environment) leaves at once.

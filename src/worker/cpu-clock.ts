@@ -12,7 +12,7 @@
  *   profile then goes by the call's synchronous time alone).
  */
 import { isMainThread } from 'node:worker_threads';
-import type { RunQueueClock } from '../../shared/run-queue-clock.js';
+import type { RunQueueClock } from '../policy/run-queue-clock.js';
 
 /** Returns a clock: this thread's CPU time so far in ms, or undefined where it cannot be read. */
 export function cpuClock(schedstat: RunQueueClock): () => number | undefined {

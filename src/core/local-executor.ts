@@ -23,20 +23,20 @@
  */
 import { EventEmitter } from 'eventemitter3';
 import PQueue from 'p-queue';
-import type { Backend, BackendContext, BackendFactory } from './backends/backend.js';
-import { ExecutorClosedError, QueueFullError, TaskTimeoutError } from './errors.js';
-import type { Executor, ExecutorEvents, ExecutorStats, MapOptions, RunOptions, TaskBackend } from './executor.js';
-import type { ExecutorOptions } from './options.js';
-import type { Decision, TaskTraits } from './policy.js';
-import type { CallSample } from './shared/call-sample.js';
-import { DirectCalls, type CoreCounters } from './shared/direct-calls.js';
-import { Job, type JobOwner } from './shared/job.js';
-import { mapTasks, type ChunkRunner } from './shared/map.js';
-import { checkTimerOptions, notATaskProblem, runOptionsProblem } from './shared/run-options.js';
-import { follow, unfollow } from './shared/shared-signal.js';
-import { TaskTally } from './shared/stats.js';
-import { measurementEnabled, type TaskProfiles } from './shared/task-profile.js';
-import { taskLabel, type Task, type TaskFunction } from './task.js';
+import type { Backend, BackendContext, BackendFactory } from '../backends/backend.js';
+import { ExecutorClosedError, QueueFullError, TaskTimeoutError } from '../errors.js';
+import type { Executor, ExecutorEvents, ExecutorStats, MapOptions, RunOptions, TaskBackend } from '../executor.js';
+import type { ExecutorOptions } from '../options.js';
+import type { Decision, TaskTraits } from '../policy/rules.js';
+import type { CallSample } from '../policy/call-sample.js';
+import { DirectCalls, type CoreCounters } from './direct-calls.js';
+import { Job, type JobOwner } from './job.js';
+import { mapTasks, type ChunkRunner } from './map.js';
+import { checkTimerOptions, notATaskProblem, runOptionsProblem } from './run-options.js';
+import { follow, unfollow } from './shared-signal.js';
+import { TaskTally } from './stats.js';
+import { measurementEnabled, type TaskProfiles } from '../policy/task-profile.js';
+import { taskLabel, type Task, type TaskFunction } from '../task.js';
 
 export interface LocalExecutorInit {
   factory: BackendFactory;

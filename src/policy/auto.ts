@@ -13,11 +13,11 @@
  * is reported once per task as a `policy-advice` warning.
  */
 import { EventEmitter } from 'eventemitter3';
-import { backendFactories } from './backends/index.js';
-import { ExecutorClosedError, TaskNotPortableError } from './errors.js';
-import type { Executor, ExecutorEvents, ExecutorStats, MapOptions, RunOptions } from './executor.js';
-import { LocalExecutor } from './local-executor.js';
-import type { ExecutorOptions } from './options.js';
+import { backendFactories } from '../backends/index.js';
+import { ExecutorClosedError, TaskNotPortableError } from '../errors.js';
+import type { Executor, ExecutorEvents, ExecutorStats, MapOptions, RunOptions } from '../executor.js';
+import { LocalExecutor } from '../core/local-executor.js';
+import type { ExecutorOptions } from '../options.js';
 import {
   adaptedDecision,
   describeProfile,
@@ -27,12 +27,12 @@ import {
   type Decision,
   type LocalBackend,
   type TaskTraits,
-} from './policy.js';
+} from './rules.js';
 import { sizeBackend, sizedOptions } from './sizing.js';
-import { checkTimerOptions } from './shared/run-options.js';
-import { LatencyWindow, sumStats } from './shared/stats.js';
-import { TaskProfiles, type TaskProfile } from './shared/task-profile.js';
-import { isTask, taskLabel, type Task, type TaskFunction } from './task.js';
+import { checkTimerOptions } from '../core/run-options.js';
+import { LatencyWindow, sumStats } from '../core/stats.js';
+import { TaskProfiles, type TaskProfile } from './task-profile.js';
+import { isTask, taskLabel, type Task, type TaskFunction } from '../task.js';
 
 const FORWARDED: (keyof ExecutorEvents)[] = ['taskStart', 'taskEnd', 'taskError', 'workerSpawn', 'workerExit', 'warning'];
 

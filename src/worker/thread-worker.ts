@@ -8,9 +8,9 @@
  * It never throws: a throw here would reach piscina as a crash of the thread.
  */
 import { threadId, type MessagePort } from 'node:worker_threads';
-import { registerTsxIfRequested } from '../../shared/thread-loaders.js';
-import { CallLoop } from '../pool/call-loop.js';
-import { TAG, type PoolMessage } from '../pool/protocol.js';
+import { registerTsxIfRequested } from './thread-loaders.js';
+import { CallLoop } from './call-loop.js';
+import { TAG, type PoolMessage } from './protocol.js';
 
 // Before the first call: make a TypeScript loader the app runs under work in
 // this thread too. Awaited by the session, not at the top level: this entry is

@@ -1,24 +1,21 @@
 /**
  * The submitter's connections to one queue: a BullMQ `Queue` to add and remove
- * jobs, a `QueueEvents` reader that reports every job's progress, and the
- * ConnectionWatch. Opened lazily on the first `run`, because `createExecutor`
- * is synchronous and BullMQ is loaded on demand.
+ * jobs, an EventReader on the queue's event stream, plain Redis reads for
+ * reconciling, and the ConnectionWatch. Opened lazily on the first `run`,
+ * because `createExecutor` is synchronous and BullMQ is loaded on demand.
  *
- *   run -> add(job) -> Redis -> worker -> Redis event stream -> QueueEvents -> on.completed/failed -> caller
+ *   run -> add (addBulk per turn) -> Redis -> worker -> event stream -> EventReader -> caller
+ *                                          \-> job hash (kept until read) -> reconcile -> caller
  */
-import type { ConnectionOptions, Job, Queue, QueueEvents } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ConnectionLostError } from '../errors.js';
 import { ConnectionWatch, describeConnection, redisOptions } from './connection.js';
+import { EventReader, type StreamListener } from './event-reader.js';
 import { loadDrivers } from './load-drivers.js';
-import { cancelChannel, PREFIX, type JobData, type JobResult } from './protocol.js';
+import { cancelChannel, ERROR_FIELD, PREFIX, type JobData } from './protocol.js';
 
-export interface LinkListener {
-  active(jobId: string): void;
-  completed(jobId: string, result: JobResult): void;
-  failed(jobId: string, reason: string): void;
-  /** A job's worker died; BullMQ put it back in the queue. */
-  stalled(jobId: string): void;
+export interface LinkListener extends StreamListener {
   /** Redis has been unreachable for `reconnectTimeout` ms. */
   lost(): void;
   /** Redis answers again after a break of any length. */
@@ -32,6 +29,13 @@ export interface AddOptions {
   retries: number;
 }
 
+/** What Redis holds of a job the submitter waits on. */
+export type JobState =
+  | { state: 'missing' }
+  | { state: 'pending'; started: boolean }
+  | { state: 'completed'; returnvalue: string }
+  | { state: 'failed'; reason: string; error?: string };
+
 /**
  * How long close() waits for BullMQ to close a connection before dropping it:
  * closing politely needs Redis to answer, and it may be the thing that is gone.
@@ -39,20 +43,31 @@ export interface AddOptions {
 const CLOSE_GRACE_MS = 1000;
 /** The first retry after a thrown error waits this long, then doubles (BullMQ exponential backoff). */
 const RETRY_BACKOFF_MS = 100;
-/** Failed jobs stay in Redis this long for inspection (dashboards, `Job.fromId`), ms. */
+/** Failed jobs stay in Redis this long for inspection (dashboards, `Job.fromId`), s. */
 const KEEP_FAILED_S = 24 * 3600;
+/**
+ * Completed jobs stay until their submitter has read them (it then deletes
+ * them, see forget); this only bounds what a submitter that died leaves, s.
+ */
+const KEEP_UNREAD_S = 24 * 3600;
+/** Jobs read per pipeline when reconciling. */
+const RECONCILE_CHUNK = 1000;
 
 export class ClientLink {
   #redis: Redis;
   #queue: Queue;
-  #events: QueueEvents;
+  #reader: EventReader;
   #watch: ConnectionWatch;
   #queueName: string;
+  /** Jobs added in this turn of the event loop: one addBulk (one round trip) for all of them. */
+  #adds: { name: string; data: JobData; options: AddOptions; resolve(): void; reject(error: unknown): void }[] = [];
+  /** Completed jobs read in this turn: deleted together. */
+  #forgets: string[] = [];
 
-  private constructor(redis: Redis, queue: Queue, events: QueueEvents, watch: ConnectionWatch, queueName: string) {
+  private constructor(redis: Redis, queue: Queue, reader: EventReader, watch: ConnectionWatch, queueName: string) {
     this.#redis = redis;
     this.#queue = queue;
-    this.#events = events;
+    this.#reader = reader;
     this.#watch = watch;
     this.#queueName = queueName;
   }
@@ -65,6 +80,7 @@ export class ClientLink {
   static async open(
     connection: unknown,
     queueName: string,
+    jobIdPrefix: string,
     reconnectTimeout: number,
     on: LinkListener,
     signal: AbortSignal,
@@ -91,54 +107,104 @@ export class ClientLink {
     const queue = new bullmq.Queue(queueName, { connection: redis, prefix: PREFIX });
     queue.on('error', (error) => on.error(error));
     // Read the event stream from its current end, fixed *before* the first job is
-    // added: with BullMQ's default '$' a job finishing before the first XREAD is lost.
-    // Not for ever, though: with Redis away, '0-0' (read the stream from its start) is
-    // merely wasteful, since events of other submitters' jobs are ignored anyway.
+    // added: from '$' a job finishing before the first XREAD would be missed.
+    // With Redis away, '0-0' (from the start) is merely wasteful: other
+    // submitters' events are skipped, and reconciling covers the rest.
+    const key = `${PREFIX}:${queueName}:events`;
     let lastEventId = '0-0';
     try {
       const last = await Promise.race([
-        redis.xrevrange(`${PREFIX}:${queueName}:events`, '+', '-', 'COUNT', 1),
+        redis.xrevrange(key, '+', '-', 'COUNT', 1),
         new Promise<never>((_, reject) => setTimeout(reject, CLOSE_GRACE_MS).unref()),
       ]);
       if (last[0]) lastEventId = last[0][0];
     } catch {
       // Redis is not there (yet).
     }
-    const events = new bullmq.QueueEvents(queueName, {
-      // ioredis' and BullMQ's option types differ only in detail; these come from redisOptions().
-      connection: redisOptions(connection) as ConnectionOptions,
-      prefix: PREFIX,
-      lastEventId,
-      // Short blocking reads so close() does not wait out a 10 s XREAD.
-      blockingTimeout: 1000,
-    });
-    events.on('error', (error) => on.error(error));
-    events.on('active', ({ jobId }) => on.active(jobId));
-    events.on('completed', ({ jobId, returnvalue }) => {
-      const result = (typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue) as JobResult;
-      on.completed(jobId, result);
-    });
-    events.on('failed', ({ jobId, failedReason }) => on.failed(jobId, failedReason));
-    events.on('stalled', ({ jobId }) => on.stalled(jobId));
-    return new ClientLink(redis, queue, events, watch, queueName);
+    const blocking = new Redis(redisOptions(connection));
+    blocking.on('error', () => undefined); // the watch on the main connection reports trouble
+    const reader = new EventReader(blocking, key, jobIdPrefix, lastEventId, on);
+    return new ClientLink(redis, queue, reader, watch, queueName);
   }
 
   get lost(): boolean {
     return this.#watch.lost;
   }
 
-  async add(name: string, data: JobData, options: AddOptions): Promise<void> {
-    await this.#queue.add(name, data, {
-      jobId: options.jobId,
-      // BullMQ: 1 is the highest priority; ours: higher runs sooner, 0 by default.
-      // Every job gets one, so that all of them are ordered in the same set.
-      priority: Math.min(2_097_152, Math.max(1, 1_048_576 - Math.round(options.priority))),
-      attempts: options.retries + 1,
-      backoff: { type: 'exponential', delay: RETRY_BACKOFF_MS },
-      // The result travels in the 'completed' event: the job itself is not needed after.
-      removeOnComplete: true,
-      removeOnFail: { age: KEEP_FAILED_S, count: 10_000 },
+  /** Resolves once the job is in Redis. Jobs added in the same turn go in one addBulk. */
+  add(name: string, data: JobData, options: AddOptions): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.#adds.push({ name, data, options, resolve, reject }) === 1) setImmediate(() => this.#flushAdds());
     });
+  }
+
+  #flushAdds(): void {
+    const adds = this.#adds;
+    this.#adds = [];
+    const jobs = adds.map(({ name, data, options }) => ({
+      name,
+      data,
+      opts: {
+        jobId: options.jobId,
+        // BullMQ: 1 is the highest priority; ours: higher runs sooner, 0 by default.
+        // Every job gets one, so that all of them are ordered in the same set.
+        priority: Math.min(2_097_152, Math.max(1, 1_048_576 - Math.round(options.priority))),
+        attempts: options.retries + 1,
+        backoff: { type: 'exponential', delay: RETRY_BACKOFF_MS },
+        // Kept until the submitter has read the result (forget), not deleted on
+        // completion: a result whose event was trimmed from the stream would be lost.
+        removeOnComplete: { age: KEEP_UNREAD_S },
+        removeOnFail: { age: KEEP_FAILED_S },
+      },
+    }));
+    const added = jobs.length === 1 ? this.#queue.add(jobs[0]!.name, jobs[0]!.data, jobs[0]!.opts) : this.#queue.addBulk(jobs);
+    added.then(
+      () => adds.forEach((a) => a.resolve()),
+      (error: unknown) => adds.forEach((a) => a.reject(error)),
+    );
+  }
+
+  /** The submitter has read this completed job: delete it (with jobs read in the same turn). */
+  forget(jobId: string): void {
+    if (this.#forgets.push(jobId) === 1) setImmediate(() => this.#flushForgets());
+  }
+
+  #flushForgets(): void {
+    const ids = this.#forgets;
+    this.#forgets = [];
+    const base = `${PREFIX}:${this.#queueName}:`;
+    // What BullMQ's removeOnComplete deletes for a finished job without children:
+    // its hash, its logs and its entry in the completed set.
+    const keys = ids.flatMap((id) => [base + id, `${base + id}:logs`]);
+    void this.#redis
+      .pipeline()
+      .zrem(`${base}completed`, ...ids)
+      .del(...keys)
+      .exec()
+      .catch(() => undefined); // Redis away: the age bound removes them later
+  }
+
+  /** Reads what Redis holds of each job, one pipeline per thousand jobs. */
+  async states(jobIds: string[]): Promise<Map<string, JobState>> {
+    const base = `${PREFIX}:${this.#queueName}:`;
+    const states = new Map<string, JobState>();
+    for (let i = 0; i < jobIds.length; i += RECONCILE_CHUNK) {
+      const chunk = jobIds.slice(i, i + RECONCILE_CHUNK);
+      const pipeline = this.#redis.pipeline();
+      for (const id of chunk) pipeline.hmget(base + id, 'timestamp', 'finishedOn', 'returnvalue', 'failedReason', 'processedOn', ERROR_FIELD);
+      const replies = (await pipeline.exec()) ?? [];
+      chunk.forEach((id, n) => {
+        const [error, fields] = replies[n] ?? [new Error('no reply'), null];
+        if (error) return;
+        const [timestamp, finishedOn = null, returnvalue = null, failedReason, processedOn = null, encodedError] = fields as (string | null)[];
+        if (timestamp === undefined) return;
+        if (timestamp === null) states.set(id, { state: 'missing' });
+        else if (finishedOn === null) states.set(id, { state: 'pending', started: processedOn !== null });
+        else if (returnvalue !== null) states.set(id, { state: 'completed', returnvalue });
+        else states.set(id, { state: 'failed', reason: failedReason ?? '', ...(encodedError ? { error: encodedError } : {}) });
+      });
+    }
+    return states;
   }
 
   /** Removes a job that has not started; false if a worker holds it (or it is gone). */
@@ -157,13 +223,7 @@ export class ClientLink {
 
   /** The encoded error a worker stored on a failed job, if any. */
   async readError(jobId: string): Promise<string | undefined> {
-    const job = (await this.#queue.getJob(jobId)) as Job<JobData> | undefined;
-    return job?.data?.error;
-  }
-
-  /** 'unknown' when Redis no longer has the job (e.g. it restarted without persistence). */
-  async state(jobId: string): Promise<string> {
-    return this.#queue.getJobState(jobId);
+    return (await this.#redis.hget(`${PREFIX}:${this.#queueName}:${jobId}`, ERROR_FIELD)) ?? undefined;
   }
 
   workers(): Promise<number> {
@@ -173,10 +233,9 @@ export class ClientLink {
   /** Polite when Redis answers, forced when it does not; never waits more than a second per connection. */
   async close(): Promise<void> {
     this.#watch.stop();
-    await Promise.all([
-      withGrace(this.#events.close(), () => this.#events.disconnect()),
-      withGrace(this.#queue.close(), () => undefined),
-    ]);
+    this.#reader.close();
+    if (this.#forgets.length > 0) this.#flushForgets();
+    await withGrace(this.#queue.close(), () => undefined);
     this.#redis.disconnect();
   }
 }

@@ -6,9 +6,10 @@
  *
  *   core dispatch -> execute(call): encode input, TaskRef -> Queue.add(job)  (waiting in Redis: sent ahead)
  *     Redis -> a worker (src/distributed/worker.ts) runs it on its own auto executor
- *     QueueEvents 'active'    -> call.markStarted(): the core's taskStart, timeout, `running`
- *     QueueEvents 'completed' -> decode result -> resolve
- *     QueueEvents 'failed'    -> read the encoded error off the job -> reject
+ *     event stream 'active'    -> call.markStarted(): the core's taskStart, timeout, `running`
+ *     event stream 'completed' -> decode result -> resolve, then delete the job (kept until read)
+ *     event stream 'failed'    -> read the encoded error off the job -> reject
+ *     reconcile (a timer, a gap in the stream, a reconnect) -> read every awaited job's state -> the same
  *     call aborted (caller, timeout, destroy) -> reject with the reason at once; the job is
  *       removed from Redis if it still waits there, else its worker is asked to stop it
  *
@@ -16,6 +17,11 @@
  * orders it among every submitter's jobs. `concurrency` is the slots this
  * submitter counts on the workers giving it: the core counts jobs beyond them
  * as waiting for `maxQueue` (none without it: every job not yet started waits).
+ *
+ * No result is lost: the event stream is trimmed (BullMQ keeps ~10,000
+ * entries), so it is only the fast path. A completed job stays in Redis until
+ * this submitter has read it, and reconciling reads the state of every job
+ * still awaited. Each call settles once (#end), whichever path comes first.
  */
 import { randomUUID } from 'node:crypto';
 import type { Backend, BackendContext, CancelSignal, TaskCall } from '../backends/backend.js';
@@ -25,7 +31,7 @@ import type { ExecutorEvents, TaskBackend } from '../executor.js';
 import type { ExecutorOptions } from '../options.js';
 import type { Decision } from '../policy/rules.js';
 import { isTask, taskLabel, type Task, type TaskFunction } from '../task.js';
-import { ClientLink, type LinkListener } from './client-link.js';
+import { ClientLink, type JobState, type LinkListener } from './client-link.js';
 import { decodeError, decodeValue, encodeValue } from './codec.js';
 import { describeConnection, redisOptions } from './connection.js';
 import type { JobData, JobResult } from './protocol.js';
@@ -55,6 +61,11 @@ const RECONNECT_TIMEOUT = 30_000;
 const WITHDRAW_GRACE_MS = 500;
 /** `workers()` asks Redis at most this often, ms (stats() itself is synchronous). */
 const WORKER_COUNT_REFRESH_MS = 1000;
+/**
+ * Every awaited job's state is read from Redis this often, ms: the backstop
+ * for an event the stream lost in a way the reader could not see.
+ */
+const RECONCILE_MS = 5000;
 
 export function createDistributedBackend(context: BackendContext): Backend {
   return new DistributedBackend(context);
@@ -98,6 +109,10 @@ class DistributedBackend implements Backend {
   #calls = new Map<string, RemoteCall>();
   #workers = 0;
   #workersAskedAt = 0;
+  #reconcileTimer?: NodeJS.Timeout;
+  /** A reconcile is running; `#reconcileAgain`: another was asked for meanwhile. */
+  #reconciling = false;
+  #reconcileAgain = false;
 
   constructor({ options, events }: BackendContext) {
     redisOptions(options.connection); // a bad connection is a TypeError now, not at the first run
@@ -206,16 +221,23 @@ class DistributedBackend implements Backend {
     if (!this.#link) {
       const listener: LinkListener = {
         active: (jobId) => this.#onActive(jobId),
-        completed: (jobId, result) => this.#onCompleted(jobId, result),
+        completed: (jobId, returnvalue) => this.#onCompleted(jobId, returnvalue),
         failed: (jobId, reason) => void this.#onFailed(jobId, reason),
         stalled: (jobId) => this.#onStalled(jobId),
+        gap: () => void this.#reconcile(),
         lost: () => this.#onLost(),
-        reconnected: () => void this.#onReconnected(),
+        reconnected: () => this.#onReconnected(),
         error: () => undefined, // connection errors surface through `lost`; a task's through its promise
       };
-      this.#link = ClientLink.open(this.#connection, this.#queueName, this.#reconnectTimeout, listener, this.#opening.signal);
+      this.#link = ClientLink.open(this.#connection, this.#queueName, `${this.#clientId}-`, this.#reconnectTimeout, listener, this.#opening.signal);
       // A link that cannot open (bullmq missing, Redis silent) fails these calls; the next one tries again.
-      this.#link.catch(() => (this.#link = undefined));
+      this.#link.then(
+        () => {
+          this.#reconcileTimer ??= setInterval(() => void this.#reconcile(), RECONCILE_MS);
+          this.#reconcileTimer.unref();
+        },
+        () => (this.#link = undefined),
+      );
     }
     return this.#link;
   }
@@ -233,11 +255,13 @@ class DistributedBackend implements Backend {
     });
   }
 
-  #onCompleted(jobId: string, result: JobResult): void {
+  #onCompleted(jobId: string, returnvalue: string): void {
     const remote = this.#calls.get(jobId);
     if (!remote) return;
+    let result: JobResult;
     let value: unknown;
     try {
+      result = JSON.parse(returnvalue) as JobResult;
       value = decodeValue(result.value);
     } catch (error) {
       this.#end(remote, false, new TaskNotPortableError(`Cannot read the result of task ${remote.call.label} (job ${jobId})`, { cause: error }));
@@ -246,16 +270,18 @@ class DistributedBackend implements Backend {
     // Started when the worker says it did, so the run time is the job's: its
     // 'active' may have come in this same read, late, or not at all (a reconnect).
     if (typeof result.runMs === 'number') remote.call.markStarted(performance.now() - result.runMs);
-    this.#end(remote, true, value);
+    // Read: the job may go (it was kept in Redis for this moment only).
+    if (this.#end(remote, true, value)) void this.#link?.then((link) => link.forget(jobId));
   }
 
-  async #onFailed(jobId: string, reason: string): Promise<void> {
+  /** `encoded`: the stored error when the caller (reconcile) read it already. */
+  async #onFailed(jobId: string, reason: string, encoded?: string): Promise<void> {
     const remote = this.#calls.get(jobId);
     if (!remote) return;
     const { label, timeout } = remote.call;
     let error: unknown;
     try {
-      const encoded = await (await this.#connect()).readError(jobId);
+      encoded ??= await (await this.#connect()).readError(jobId);
       error = encoded === undefined ? undefined : rebuildRemoteError(decodeError(encoded), label, timeout);
     } catch {
       error = undefined;
@@ -292,21 +318,55 @@ class DistributedBackend implements Backend {
     }
   }
 
-  /** After any break: jobs Redis no longer knows (it restarted empty) would never end, so they fail now. */
-  async #onReconnected(): Promise<void> {
+  /** After any break: events may have been missed, and jobs lost with a Redis that restarted. */
+  #onReconnected(): void {
     this.#lost = false;
-    if (!this.#link) return;
-    const link = await this.#link;
-    for (const remote of [...this.#calls.values()]) {
-      if (!remote.added) continue;
-      const state = await link.state(remote.jobId).catch(() => 'error');
-      if (state === 'unknown' && this.#calls.get(remote.jobId) === remote) {
-        const error = new ConnectionLostError(
-          `Redis at ${describeConnection(this.#connection)} came back without job ${remote.jobId} (task ${remote.call.label}): ` +
-            'it restarted without persistence, so the job is lost',
-        );
-        this.#end(remote, false, error);
-      }
+    void this.#reconcile();
+  }
+
+  /**
+   * Reads from Redis the state of every job still awaited and settles the
+   * finished ones (and fails the ones Redis no longer has). One at a time: a
+   * request during a run makes one more run after it.
+   */
+  async #reconcile(): Promise<void> {
+    if (this.#reconciling) {
+      this.#reconcileAgain = true;
+      return;
+    }
+    this.#reconciling = true;
+    try {
+      do {
+        this.#reconcileAgain = false;
+        const link = await this.#link?.catch(() => undefined);
+        const awaited = [...this.#calls.values()].filter((remote) => remote.added);
+        if (!link || awaited.length === 0) return;
+        let states: Map<string, JobState>;
+        try {
+          states = await link.states(awaited.map((remote) => remote.jobId));
+        } catch {
+          return; // Redis away: the reconnect reconciles again
+        }
+        for (const remote of awaited) {
+          if (this.#calls.get(remote.jobId) !== remote) continue;
+          const job = states.get(remote.jobId);
+          if (job?.state === 'completed') this.#onCompleted(remote.jobId, job.returnvalue);
+          else if (job?.state === 'failed') void this.#onFailed(remote.jobId, job.reason, job.error);
+          else if (job?.state === 'pending' && job.started) this.#onActive(remote.jobId);
+          else if (job?.state === 'missing') {
+            // Not "restarted without persistence": with AOF, the last second of writes can
+            // be lost too, and a job can be deleted by hand. Only its state is known lost.
+            const error = new ConnectionLostError(
+              `Redis at ${describeConnection(this.#connection)} no longer has job ${remote.jobId} (task ${remote.call.label}): ` +
+                'its state was lost (a Redis restart that did not keep it, or a removal by someone else), ' +
+                'so whether it ran is unknown',
+            );
+            this.#end(remote, false, error);
+          }
+        }
+      } while (this.#reconcileAgain);
+    } finally {
+      this.#reconciling = false;
     }
   }
 
@@ -338,6 +398,7 @@ class DistributedBackend implements Backend {
 
   async #closeLink(): Promise<void> {
     this.#opening.abort(new ExecutorClosedError('The executor closed before Redis answered'));
+    clearInterval(this.#reconcileTimer);
     const link = this.#link;
     this.#link = undefined;
     this.#workers = 0;

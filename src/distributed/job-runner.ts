@@ -21,6 +21,8 @@ export interface JobRunnerContext {
   root: string;
   /** Set once close() has waited `shutdownTimeout`: aborted jobs go back to the queue instead of failing. */
   handingBack(): boolean;
+  /** Stores an encoded error beside the job's own fields (protocol.ts ERROR_FIELD). */
+  storeError(jobId: string, encoded: string): Promise<unknown>;
 }
 
 export async function runJob(
@@ -42,7 +44,7 @@ export async function runJob(
       `The worker running task ${data.label} (job ${jobId}) died mid-run${stalls > 1 ? ` ${stalls} times` : ''}; ` +
         `it was not run again because retries is ${data.retries} (pass retries for tasks that are safe to re-run)`,
     );
-    await store(job, error);
+    await store(context, jobId, error);
     throw new bullmq.UnrecoverableError(error.message);
   }
 
@@ -77,7 +79,7 @@ export async function runJob(
       throw new bullmq.WaitingError(`Job ${jobId} was handed back at worker shutdown`);
     }
     const error = explainLoadError(thrown, data, jobId, context.root);
-    await store(job, error);
+    await store(context, jobId, error);
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     // Retrying cannot help a task that does not load, a value that does not
     // encode, a timeout or a cancel (the submitter has already moved on).
@@ -102,9 +104,9 @@ function explainLoadError(error: unknown, data: JobData, jobId: string, root: st
   return explained;
 }
 
-async function store(job: Job<JobData, JobResult>, error: unknown): Promise<void> {
+async function store(context: JobRunnerContext, jobId: string, error: unknown): Promise<void> {
   try {
-    await job.updateData({ ...job.data, error: encodeError(error) });
+    await context.storeError(jobId, encodeError(error));
   } catch {
     // The job was removed (cancelled) or Redis is gone: the submitter gets BullMQ's reason instead.
   }

@@ -17,9 +17,15 @@ export interface JobData {
   timeout?: number;
   /** Extra runs allowed (RunOptions.retries): BullMQ `attempts` is `retries + 1`. */
   retries: number;
-  /** Set by the worker when an attempt throws: the encoded error, read by the submitter on `failed`. */
-  error?: string;
 }
+
+/**
+ * The field of a job's hash where the worker stores the encoded error of a
+ * failed attempt (name, message, stack, cause, props), read by the submitter
+ * on `failed`. Beside BullMQ's own fields, not in `data`: rewriting the data
+ * would rewrite the input with it.
+ */
+export const ERROR_FIELD = 'unifiedExecutorError';
 
 /** A job's return value. */
 export interface JobResult {

@@ -10,6 +10,7 @@
  */
 import { hostname } from 'node:os';
 import type { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { EventEmitter } from 'eventemitter3';
 import { createExecutor } from '../create-executor.js';
 import type { Executor } from '../executor.js';
@@ -17,7 +18,7 @@ import { CancelListener } from './cancel-listener.js';
 import { redisOptions } from './connection.js';
 import { runJob } from './job-runner.js';
 import { loadDrivers } from './load-drivers.js';
-import { PREFIX, type JobData, type JobResult } from './protocol.js';
+import { ERROR_FIELD, PREFIX, type JobData, type JobResult } from './protocol.js';
 import { resolveWorkerOptions, type WorkerOptions } from './worker-options.js';
 
 /** Stalled jobs are judged by our own budget (`retries`, see job-runner.ts), not by BullMQ's count. */
@@ -57,6 +58,7 @@ class QueueWorker extends EventEmitter<WorkerEvents> implements DistributedWorke
   #executor: Executor;
   #bull?: Worker<JobData, JobResult>;
   #cancels?: CancelListener;
+  #commands?: Redis;
   #running = new Set<string>();
   /**
    * Cancels heard for jobs not running here. BullMQ moves a job to active
@@ -86,7 +88,12 @@ class QueueWorker extends EventEmitter<WorkerEvents> implements DistributedWorke
       executor: this.#executor,
       root: options.root,
       handingBack: () => this.#handingBack,
+      storeError: (jobId: string, encoded: string) => commands.hset(`${PREFIX}:${options.queue}:${jobId}`, ERROR_FIELD, encoded),
     };
+    // Our own connection for the few commands BullMQ does not issue for us (storing an error).
+    const commands = new drivers.Redis(redisOptions(options.connection));
+    commands.on('error', () => undefined); // reconnects by itself; BullMQ's connection reports trouble
+    this.#commands = commands;
     const cancel = (jobId: string) => bull.cancelJob(jobId, `Job ${jobId} was cancelled by its submitter`);
     const bull = new drivers.bullmq.Worker<JobData, JobResult>(
       options.queue,
@@ -144,6 +151,7 @@ class QueueWorker extends EventEmitter<WorkerEvents> implements DistributedWorke
       } finally {
         clearTimeout(timer);
         this.#cancels?.close();
+        this.#commands?.disconnect();
         await this.#executor.destroy();
       }
     })();

@@ -32,16 +32,26 @@ export async function freePort(): Promise<number> {
   });
 }
 
+export interface RedisServerOptions {
+  /**
+   * Persist with an append-only file in this directory (fsync every second, Redis's default
+   * for AOF): a restart then keeps what reached the disk, like a production Redis.
+   */
+  aofDir?: string;
+}
+
 export class RedisServer {
   readonly port: number;
+  #options: RedisServerOptions;
   #child?: ChildProcess;
 
-  private constructor(port: number) {
+  private constructor(port: number, options: RedisServerOptions) {
     this.port = port;
+    this.#options = options;
   }
 
-  static async start(port?: number): Promise<RedisServer> {
-    const server = new RedisServer(port ?? (await freePort()));
+  static async start(port?: number, options: RedisServerOptions = {}): Promise<RedisServer> {
+    const server = new RedisServer(port ?? (await freePort()), options);
     await server.start();
     return server;
   }
@@ -52,7 +62,9 @@ export class RedisServer {
 
   async start(): Promise<void> {
     if (this.#child) return;
-    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'];
+    const { aofDir } = this.#options;
+    const persistence = aofDir ? ['--appendonly', 'yes', '--appendfsync', 'everysec', '--dir', aofDir] : ['--appendonly', 'no'];
+    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--loglevel', 'warning'];
     const child = spawn('sh', ['-c', GUARD, 'redis-guard', ...args], { stdio: ['pipe', 'ignore', 'ignore'] });
     this.#child = child;
     const deadline = Date.now() + 10_000;

@@ -26,6 +26,7 @@ import { settleOnAbort } from '../core/task-signal.js';
 import type { CallSample } from '../policy/call-sample.js';
 import { isSampled } from '../policy/task-profile.js';
 import { RunQueueClock } from '../policy/run-queue-clock.js';
+import { SampleRation } from '../policy/sample-ration.js';
 
 /** Default concurrency when neither `concurrency` nor `expectedCount` says: the guide's "many" line. */
 export const DEFAULT_ASYNC_CONCURRENCY = 500;
@@ -99,10 +100,10 @@ class AsyncBackend implements Backend {
   #record: BackendContext['recordSample'];
   /** This thread's wait for a CPU, to take out of a sampled call's times. */
   #runQueue = new RunQueueClock();
-  /** Samples that may be taken now (SAMPLE_BUDGET_ONE_IN). */
-  #sampleBudget = SAMPLE_BURST;
-  /** New plain functions that may be tracked now (NEW_FUNCTION_ONE_IN). */
-  #newFunctionBudget = SAMPLE_BURST;
+  /** Samples that may be taken (SAMPLE_BUDGET_ONE_IN). */
+  #samples = new SampleRation(SAMPLE_BUDGET_ONE_IN, SAMPLE_BURST);
+  /** New plain functions that may be tracked (NEW_FUNCTION_ONE_IN). */
+  #newFunctions = new SampleRation(NEW_FUNCTION_ONE_IN, SAMPLE_BURST);
   #drift?: NodeJS.Timeout;
   #lastTick = 0;
   #lastReportedAt = 0;
@@ -174,10 +175,8 @@ class AsyncBackend implements Backend {
 
   /** Whether to measure this call of `loaded`'s task: its turn (isSampled), and the budget allows. */
   #sampled(loaded: Loaded): boolean {
-    const budget = Math.min(SAMPLE_BURST, this.#sampleBudget + 1 / SAMPLE_BUDGET_ONE_IN);
-    const sampled = isSampled(++loaded.calls) && budget >= 1;
-    this.#sampleBudget = sampled ? budget - 1 : budget;
-    return sampled;
+    this.#samples.seen();
+    return isSampled(++loaded.calls) && this.#samples.take();
   }
 
   /**
@@ -246,12 +245,12 @@ class AsyncBackend implements Backend {
     let loaded = this.#functions.get(task);
     if (loaded === undefined) {
       if (!isTask(task)) {
-        if (this.#record === undefined || this.#newFunctionBudget < 1 || this.#sampleBudget < 1) {
-          this.#newFunctionBudget = Math.min(SAMPLE_BURST, this.#newFunctionBudget + 1 / NEW_FUNCTION_ONE_IN);
-          this.#sampleBudget = Math.min(SAMPLE_BURST, this.#sampleBudget + 1 / SAMPLE_BUDGET_ONE_IN);
+        if (this.#record === undefined || this.#newFunctions.available() < 1 || this.#samples.available() < 1) {
+          this.#newFunctions.seen();
+          this.#samples.seen();
           return task as Fn;
         }
-        this.#newFunctionBudget--;
+        this.#newFunctions.take();
       }
       const fn = isTask(task) ? loadedTaskFunction(task.module, task.name) : (task as Fn);
       if (fn === undefined) return undefined;
@@ -287,8 +286,10 @@ class AsyncBackend implements Backend {
       }
       return value;
     } finally {
+      // The drift timer stops at its next tick if nothing runs then: stopping
+      // it here, whenever the last call settled, cost a clearInterval and a
+      // setInterval per call when calls settle one at a time.
       this.#running.delete(id);
-      if (this.#running.size === 0) this.#stopDriftTimer();
     }
   }
 
@@ -327,6 +328,11 @@ class AsyncBackend implements Backend {
       const now = performance.now();
       const late = now - this.#lastTick - DRIFT_INTERVAL_MS;
       this.#lastTick = now;
+      if (this.#running.size === 0) {
+        // Idle: a block now has no task to name (the synchronous-start check names its own).
+        this.#stopDriftTimer();
+        return;
+      }
       // A block already named by the synchronous-start check is not reported twice.
       if (late >= this.#threshold && this.#lastReportedAt < now - late) {
         this.#warn(late, [...new Set(this.#running.values())].join(', ') || undefined, now);

@@ -59,8 +59,9 @@ export interface Backend {
   /**
    * In-process backends: runs the task now on the caller's event loop and
    * returns its value or a thenable (a task not yet imported returns one).
-   * The executor takes this path for calls with no signal and no timeout,
-   * with no per-call object beyond p-queue's own.
+   * The executor takes this path for calls with no signal and no timeout
+   * (core/direct-calls.ts): no per-call object beyond p-queue's own, and
+   * none of p-queue's when a slot is free and nothing waits.
    */
   runNow?(task: Task | TaskFunction, input: unknown, label: string): unknown;
   /** Throws (TaskNotPortableError, ...) if this backend can never run the task. */

@@ -18,8 +18,9 @@
  *   once, a dispatched one is settled by the backend with the reason, and the
  *   backend stops the work (a pool ends the worker, or drops a call it has not
  *   started). So no promise waits on a worker that may never answer.
- * - direct (DirectCalls): a call with neither, on an in-process backend, is just
- *   p-queue's own task; p-queue's promise is the caller's.
+ * - direct (DirectCalls): a call with neither, on an in-process backend, runs
+ *   at once when a slot is free and nothing waits (no p-queue task at all for
+ *   one that returns a plain value); else it is just p-queue's own task.
  */
 import { EventEmitter } from 'eventemitter3';
 import PQueue from 'p-queue';

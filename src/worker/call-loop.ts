@@ -5,14 +5,27 @@
  *
  *   [run ...calls] -> inbox (FIFO) -> start while fewer than perWorker run -> task function
  *   results -> outbox -> one `results` message: at the end of a pump, or
- *              before the next call starts (see #mustFlushBefore)
+ *              before the next call starts (see #mayHoldResultsBefore)
  *
  * The pool sends calls ahead of the ones running, so the worker never waits
  * for a round trip between calls. It knows which calls run from the results:
  * a worker starts its calls in order as slots free, so when a result arrives
- * the next call in line has started. For that to hold, a result must not wait
- * behind a call that may run long: the outbox goes out before each call starts,
- * except between calls that each took under TINY_MS, for at most FLUSH_MS.
+ * the next call in line has started. Two promises rest on the outbox going
+ * out in time (API.md "Slots, dispatch ahead, and priority"):
+ *
+ * - a finished result is never held behind a call that may run long: a
+ *   synchronous call blocks this thread, and the outbox with it;
+ * - a call with a timeout or an abort signal (CALL_FLAG.timed) has its start
+ *   heard as it happens: were results held behind it, a call that never
+ *   returns would never be seen to start, and its timeout never begin.
+ *
+ * So the outbox goes out before every call, except between calls that are
+ * safe to batch: not timed, of a task whose last call here ran under TINY_MS
+ * (measured tiny), from the same inbound `run` message as the first result
+ * held, within FLUSH_MS of that result. What remains: a task measured tiny
+ * whose next call suddenly runs long, without a timeout or signal, holds the
+ * results of the calls that ended in the FLUSH_MS before it, until it ends
+ * (README "Calls sent ahead").
  */
 import { TaskNotPortableError } from '../errors.js';
 import { serializeError } from './serialize-error.js';
@@ -20,11 +33,11 @@ import { loadTaskFunction, loadedTaskFunction } from './task-loader.js';
 import { findUncloneable } from './cloneable.js';
 import { RunQueueClock } from '../policy/run-queue-clock.js';
 import { cpuClock } from './cpu-clock.js';
-import { RESULT_STRIDE, RUN_STRIDE, TAG, type PoolMessage, type ResultsMessage, type WireSample, type WorkerMessage } from './protocol.js';
+import { CALL_FLAG, RESULT_STRIDE, RUN_STRIDE, TAG, type PoolMessage, type ResultsMessage, type WireSample, type WorkerMessage } from './protocol.js';
 
-/** A call under this (ms, synchronous) may share a results message with the next one. */
+/** A task whose last call here ran (synchronously) under this, ms, is measured tiny: results may wait for its next call. */
 const TINY_MS = 0.02;
-/** Results wait at most this long (ms) for others to share their message. */
+/** Results wait at most this long (ms) for others to share their message (plus the one tiny call that may end it). */
 const FLUSH_MS = 0.2;
 /** Every call of a task is measured at first, then one in SAMPLE_EVERY (a thread's CPU clock is a file read). */
 const SAMPLE_FIRST = 8;
@@ -36,13 +49,18 @@ interface TaskDefinition {
   label: string;
   /** Calls started, for sampling. */
   calls: number;
+  /** Whether its last call (index 0), its last batch (index 1), ran under TINY_MS: measured tiny. */
+  tiny: [boolean, boolean];
 }
 
 interface InboxCall {
   id: number;
   key: number;
-  batch: boolean;
+  /** CALL_FLAG bits. */
+  flags: number;
   input: unknown;
+  /** Which inbound `run` message brought it. */
+  message: number;
 }
 
 export type Post = (message: WorkerMessage) => void;
@@ -57,9 +75,11 @@ export class CallLoop {
   #active = new Set<number>();
   #outbox: ResultsMessage = [TAG.results];
   #outboxKeys: number[] = [];
-  #lastFlush = 0;
-  /** The last call that settled synchronously took under TINY_MS. */
-  #lastWasTiny = false;
+  /** When the oldest result in the outbox was recorded, and the inbound message of its call. */
+  #outboxSince = 0;
+  #outboxMessage = 0;
+  /** Inbound `run` messages so far. */
+  #messages = 0;
   #pumping = false;
   #flushScheduled = false;
   #flushSoon = () => {
@@ -77,14 +97,16 @@ export class CallLoop {
 
   receive(message: PoolMessage): void {
     switch (message[0]) {
-      case TAG.run:
+      case TAG.run: {
+        const seq = ++this.#messages;
         for (let i = 1; i < message.length; i += RUN_STRIDE) {
-          this.#inbox.push({ id: message[i] as number, key: message[i + 1] as number, batch: message[i + 2] === 1, input: message[i + 3] });
+          this.#inbox.push({ id: message[i] as number, key: message[i + 1] as number, flags: message[i + 2] as number, input: message[i + 3], message: seq });
         }
         this.#pump();
         break;
+      }
       case TAG.define:
-        this.#definitions[message[1]] = { module: message[2], name: message[3], label: message[4], calls: 0 };
+        this.#definitions[message[1]] = { module: message[2], name: message[3], label: message[4], calls: 0, tiny: [false, false] };
         break;
       case TAG.drop:
         this.#drop(message.slice(1) as number[]);
@@ -119,7 +141,7 @@ export class CallLoop {
     while (this.#active.size < this.#perWorker && this.#head < inbox.length) {
       const call = inbox[this.#head]!;
       inbox[this.#head++] = undefined as unknown as InboxCall;
-      if (this.#outbox.length > 1 && this.#mustFlushBefore()) this.#flush();
+      if (this.#outbox.length > 1 && !this.#mayHoldResultsBefore(call)) this.#flush();
       this.#start(call);
     }
     if (this.#head === inbox.length) {
@@ -137,9 +159,16 @@ export class CallLoop {
     }
   }
 
-  /** The next call may run long: the pool must hear of the results so far (and so of its start) first. */
-  #mustFlushBefore(): boolean {
-    return !this.#lastWasTiny || performance.now() - this.#lastFlush >= FLUSH_MS;
+  /**
+   * Whether the results in the outbox may wait for `next` to run (else they go
+   * first, and the pool hears of next's start as it happens). Only when next is
+   * safe to wait for: no timeout or signal, its task measured tiny, from the
+   * same inbound message, and the oldest result not older than FLUSH_MS.
+   */
+  #mayHoldResultsBefore(next: InboxCall): boolean {
+    if ((next.flags & CALL_FLAG.timed) !== 0 || next.message !== this.#outboxMessage) return false;
+    if (!this.#definitions[next.key]!.tiny[next.flags & CALL_FLAG.batch]) return false;
+    return performance.now() - this.#outboxSince < FLUSH_MS;
   }
 
   #start(call: InboxCall): void {
@@ -158,22 +187,30 @@ export class CallLoop {
       );
       return;
     }
+    const batch = call.flags & CALL_FLAG.batch;
     const sampled = ++definition.calls <= SAMPLE_FIRST || definition.calls % SAMPLE_EVERY === 0;
     const queuedBefore = sampled ? this.#runQueue.read() : undefined;
     const began = performance.now();
     const cpuBefore = sampled ? this.#cpu() : undefined;
     let result: unknown;
+    let threw = false;
     try {
-      result = call.batch ? runBatch(fn, call.input as unknown[]) : fn(call.input);
+      result = batch ? runBatch(fn, call.input as unknown[]) : fn(call.input);
     } catch (error) {
-      this.#record(call, false, serializeError(error), began, sampled ? performance.now() - began : 0, cpuBefore, sampled, this.#queued(queuedBefore));
+      result = error;
+      threw = true;
+    }
+    const syncMs = performance.now() - began;
+    // Its synchronous part is what would hold results behind the task's next call.
+    definition.tiny[batch] = syncMs < TINY_MS;
+    if (threw) {
+      this.#record(call, false, serializeError(result), syncMs, syncMs, cpuBefore, sampled, this.#queued(queuedBefore));
       return;
     }
     if (!isThenable(result)) {
-      this.#record(call, true, result, began, sampled ? performance.now() - began : 0, cpuBefore, sampled, this.#queued(queuedBefore));
+      this.#record(call, true, result, syncMs, syncMs, cpuBefore, sampled, this.#queued(queuedBefore));
       return;
     }
-    const syncMs = performance.now() - began;
     const queuedMs = this.#queued(queuedBefore);
     this.#active.add(call.id);
     result.then(
@@ -184,8 +221,7 @@ export class CallLoop {
 
   #settled(call: InboxCall, ok: boolean, value: unknown, began: number, cpuBefore: number | undefined, syncMs: number, sampled = false, queuedMs = 0): void {
     this.#active.delete(call.id);
-    this.#record(call, ok, value, began, syncMs, cpuBefore, sampled, queuedMs);
-    this.#lastWasTiny = false;
+    this.#record(call, ok, value, performance.now() - began, syncMs, cpuBefore, sampled, queuedMs);
     this.#pump();
   }
 
@@ -196,22 +232,26 @@ export class CallLoop {
     return after === undefined ? 0 : Math.max(0, after - before);
   }
 
+  /** A settled call's result into the outbox (`runMs`: from its start to now). */
   #record(
     call: InboxCall,
     ok: boolean,
     value: unknown,
-    began: number,
+    runMs: number,
     syncMs: number,
     cpuBefore: number | undefined,
     sampled: boolean,
     queuedMs = 0,
   ): void {
-    const now = performance.now();
-    this.#lastWasTiny = now - began < TINY_MS;
     let sample: 0 | WireSample = 0;
     if (sampled) {
       const cpuAfter = cpuBefore === undefined ? undefined : this.#cpu();
-      sample = [now - began, syncMs, cpuAfter === undefined ? undefined : cpuAfter - cpuBefore!, queuedMs];
+      sample = [runMs, syncMs, cpuAfter === undefined ? undefined : cpuAfter - cpuBefore!, queuedMs];
+    }
+    if (this.#outbox.length === 1) {
+      // The oldest result held: how long the outbox may wait counts from it.
+      this.#outboxSince = performance.now();
+      this.#outboxMessage = call.message;
     }
     this.#outbox.push(call.id, ok ? 1 : 0, value, sample);
     this.#outboxKeys.push(call.key);
@@ -223,7 +263,6 @@ export class CallLoop {
     const keys = this.#outboxKeys;
     this.#outbox = [TAG.results];
     this.#outboxKeys = [];
-    this.#lastFlush = performance.now();
     try {
       this.#post(message);
     } catch {

@@ -34,11 +34,18 @@ process.on('message', (message: PoolMessage) => loop.receive(message));
 // The parent is gone or released us: nothing can reach us any more.
 process.on('disconnect', () => process.exit(0));
 // Ctrl-C sends SIGINT to the whole foreground process group, children
-// included: by default they died at once, so a parent that handles SIGINT to
-// shut down gracefully (the worker CLI finishes running jobs) found its tasks
-// failed with "killed by signal SIGINT". Stopping is the parent's call: when
-// it exits, `disconnect` (or the watchdog) ends this child anyway.
+// included, and a service manager stops a service with SIGTERM to its whole
+// group (systemd's default KillMode=control-group). By default the children
+// died at once, so a parent that handles the signal to shut down gracefully
+// (`await executor.close()`, the worker CLI) found its running tasks failed
+// with "killed by signal". Stopping is the parent's call: while it lives, its
+// children ignore both; when it exits or dies, `disconnect` (or the orphan
+// guard, or the watchdog) ends them anyway. A handler cannot tell who sent a
+// signal, so a SIGTERM sent to this child alone is ignored too: the pool ends
+// a child with SIGKILL, and so does an operator who wants one gone (the pool
+// reports its running calls as crashed and starts another).
 process.on('SIGINT', () => {});
+process.on('SIGTERM', () => {});
 // A send racing the parent's exit fails later with EPIPE on `process`; with no
 // listener that is an uncaught exception and a stack trace on the parent's
 // stderr. The parent is gone, so leave quietly, as on 'disconnect'.

@@ -16,7 +16,7 @@ import type { Task } from '../task.js';
 export const TAG = {
   /** Pool -> worker: `[define, key, module, exportName, label]`. */
   define: 0,
-  /** Pool -> worker: `[run, id, key, batch (0|1), input, id, key, batch, input, ...]`, run in this order. */
+  /** Pool -> worker: `[run, id, key, flags (CALL_FLAG bits), input, id, key, flags, input, ...]`, run in this order. */
   run: 1,
   /** Worker -> pool: `[ready, threadId]` (`[ready]` from a child), once it listens for calls. */
   ready: 2,
@@ -30,6 +30,21 @@ export const TAG = {
   close: 6,
   /** Worker -> pool: `[dropped, id, ...]`: dropped calls it had not started (skipped; their slots are free). */
   dropped: 7,
+} as const;
+
+/**
+ * Bits of a call's `flags` in a `run` message.
+ *
+ * - `batch`: `input` is an array of inputs (map's chunk); answer with the array of results.
+ * - `timed`: the call has a timeout or an abort signal. The pool learns that a
+ *   call started from the results of the calls before it (pool-worker.ts), so
+ *   the worker sends every result it holds before it starts a timed call: its
+ *   start, and so its timeout or its abort, is then known when it happens,
+ *   even if it never returns (call-loop.ts, #mayHoldResultsBefore).
+ */
+export const CALL_FLAG = {
+  batch: 1,
+  timed: 2,
 } as const;
 
 /** Elements per call in a `run` message, after the tag. */

@@ -5,14 +5,15 @@
  * once; the pool sends more (ahead) so that the worker never waits for it.
  * The pool does not hear when a call starts: it knows. The first `running`
  * unfinished calls in a worker's line are the ones running; when a result
- * comes back, the next call in line has started. (The worker sends results
- * before it starts a call that may run long, so "has started" is late by at
- * most one message; see call-loop.ts.)
+ * comes back, the next call in line has started. The worker sends the results
+ * it holds before it starts a call that may run long, and always before a call
+ * with a timeout or an abort signal (CALL_FLAG.timed), so "has started" is late
+ * by one message at most, and never for a timed call (see call-loop.ts).
  */
 import type { TaskCall } from '../backend.js';
 import type { CancelSignal } from '../../core/task-signal.js';
 import type { TransferListItem } from 'node:worker_threads';
-import { TAG, type DefineMessage, type RunMessage } from '../../worker/protocol.js';
+import { CALL_FLAG, TAG, type DefineMessage, type RunMessage } from '../../worker/protocol.js';
 import type { WorkerExit, WorkerHandle } from './worker-handle.js';
 
 /**
@@ -126,7 +127,7 @@ export class PoolWorker {
     const message: RunMessage = [TAG.run];
     let transfer: TransferListItem[] | undefined;
     for (const pending of calls) {
-      message.push(pending.id, pending.key, pending.call.batch ? 1 : 0, pending.call.input);
+      message.push(pending.id, pending.key, callFlags(pending.call), pending.call.input);
       if (pending.call.transfer) (transfer ??= []).push(...pending.call.transfer);
     }
     try {
@@ -138,7 +139,7 @@ export class PoolWorker {
       const failed: { pending: PoolCall; error: unknown }[] = [];
       for (const pending of calls) {
         try {
-          handle.send([TAG.run, pending.id, pending.key, pending.call.batch ? 1 : 0, pending.call.input], pending.call.transfer);
+          handle.send([TAG.run, pending.id, pending.key, callFlags(pending.call), pending.call.input], pending.call.transfer);
           pending.sent = true;
         } catch (error) {
           failed.push({ pending, error });
@@ -147,6 +148,13 @@ export class PoolWorker {
       return failed;
     }
   }
+}
+
+/** A call's flags on the wire (protocol.ts CALL_FLAG). */
+function callFlags(call: TaskCall): number {
+  // Timed: the worker must let us hear of its start as it happens (its results before it).
+  const timed = call.timeout !== undefined || call.options.signal !== undefined;
+  return (call.batch ? CALL_FLAG.batch : 0) | (timed ? CALL_FLAG.timed : 0);
 }
 
 /** Why a call failed with its worker: it died under it, or we ended the worker (and why). */

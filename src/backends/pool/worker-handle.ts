@@ -13,7 +13,7 @@ export interface WorkerHandle {
   send(message: PoolMessage, transfer?: TransferListItem[]): boolean;
   /** Graceful: no more calls; it exits by itself (ended if it lingers). */
   release(): void;
-  /** Now (a child: SIGTERM, then SIGKILL). */
+  /** Now (a child: SIGKILL, as it ignores SIGTERM; a thread: terminate()). */
   kill(): void;
   /** An idle worker must not keep the caller's process alive; a busy one must. */
   reference(active: boolean): void;

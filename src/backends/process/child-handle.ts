@@ -1,6 +1,6 @@
 /**
  * The parent's handle on one child process: fork it, send to it, stop it
- * (gracefully, or SIGTERM then SIGKILL), and report its exit exactly once.
+ * (gracefully, or SIGKILL), and report its exit exactly once.
  * It knows nothing of tasks; the pool keeps those.
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -17,8 +17,6 @@ import { poolChildEnv, refuseForkInPoolChild, START_TIMEOUT_MS } from './start-g
  */
 const CHILD_ENTRY = fileURLToPath(new URL('./process-child.js', import.meta.url));
 
-/** How long a child may take to die of SIGTERM before SIGKILL (tinypool waits 1 s; a task rarely traps SIGTERM). */
-const KILL_GRACE_MS = 500;
 /** How long after its exit a child's channel may stay open (messages still in the pipe) before we close it. */
 const EXIT_DRAIN_MS = 1_000;
 /** How long a released (disconnected) child may take to exit by itself before it is killed. */
@@ -143,7 +141,12 @@ export class ChildHandle implements WorkerHandle {
     this.#timer = setTimeout(() => this.#terminate(), RELEASE_GRACE_MS);
   }
 
-  /** Now: SIGTERM, then SIGKILL if the child is still there after a grace period. */
+  /**
+   * Now: SIGKILL. A child ignores SIGTERM while its parent lives (child.ts:
+   * a SIGTERM to the whole process group must not kill it under a parent that
+   * shuts down gracefully), so SIGTERM would not end it; and a call we end is
+   * stopped mid-way whatever the signal.
+   */
   kill(): void {
     if (this.#exited) return;
     clearTimeout(this.#timer);
@@ -156,8 +159,7 @@ export class ChildHandle implements WorkerHandle {
     // Hold the event loop until the exit is seen: close()/destroy() wait for
     // it, and a pending promise alone does not keep Node running.
     this.reference(true);
-    child.kill('SIGTERM');
-    this.#timer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+    child.kill('SIGKILL');
   }
 
   #onExit(code: number | null, signal: NodeJS.Signals | null): void {

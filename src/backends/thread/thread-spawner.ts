@@ -36,6 +36,30 @@ function loadPiscina(): typeof Piscina {
   return (createRequire(import.meta.url)('piscina') as { Piscina: typeof Piscina }).Piscina;
 }
 
+/**
+ * What piscina keeps of each thread (its WorkerInfo) offers `ref()`/`unref()`
+ * of piscina's own port to the thread: piscina refs it while a piscina task
+ * runs there, and a session is one piscina task as long as the thread lives.
+ * So that port held the caller's event loop for ever, and a script that ended
+ * without close() never exited (issue 16). piscina has no public way to unref
+ * it; its `workerCreate` event hands out the record under this symbol. Found
+ * by description and checked before use: if a piscina changes it, idle threads
+ * hold the loop as before (test/contract/no-close.contract.test.ts says so).
+ */
+const WORKER_RECORD = 'Piscina.kWorkerData';
+
+/** piscina's record of one thread, as far as we use it. */
+interface PortReference {
+  ref(): void;
+  unref(): void;
+}
+
+function portReferenceOf(worker: object): PortReference | undefined {
+  const symbol = Object.getOwnPropertySymbols(worker).find((s) => s.description === WORKER_RECORD);
+  const record = symbol && (worker as Record<symbol, Partial<PortReference> | undefined>)[symbol];
+  return typeof record?.ref === 'function' && typeof record.unref === 'function' ? (record as PortReference) : undefined;
+}
+
 /** Threads being ended (aborts, timeouts, recycling) beyond twice the pool's size that piscina still admits. */
 const THREAD_HEADROOM = 8;
 
@@ -53,6 +77,8 @@ export class ThreadSpawner implements WorkerSpawner {
   readonly startHint: string;
   #pool: Piscina<ThreadSession, void>;
   #perWorker: number;
+  /** piscina's port reference of each thread, by thread id (see WORKER_RECORD). */
+  #ports = new Map<number, PortReference>();
 
   constructor(options: ThreadSpawnOptions) {
     this.#perWorker = options.perWorker;
@@ -78,11 +104,16 @@ export class ThreadSpawner implements WorkerSpawner {
     });
     // Unhandled, piscina's 'error' event would crash the caller's process.
     this.#pool.on('error', options.onError);
+    this.#pool.on('workerCreate', (worker: { id: number }) => {
+      const port = portReferenceOf(worker);
+      if (port) this.#ports.set(worker.id, port);
+    });
+    this.#pool.on('workerDestroy', (worker: { id: number }) => this.#ports.delete(worker.id));
   }
 
   spawn(listener: WorkerListener): WorkerHandle {
     const { port1, port2 } = new MessageChannel();
-    const handle = new ThreadHandle(port1, listener, this.#pool);
+    const handle = new ThreadHandle(port1, listener, this.#pool, this.#ports);
     this.#pool.run({ port: port2, perWorker: this.#perWorker }, { transferList: [port2] }).then(
       () => handle.sessionEnded(undefined),
       (error: unknown) => handle.sessionEnded(error),
@@ -100,15 +131,17 @@ class ThreadHandle implements WorkerHandle {
   #port: MessagePort;
   #listener: WorkerListener;
   #pool: Piscina<ThreadSession, void>;
+  #ports: Map<number, PortReference>;
   #worker: Worker | undefined;
   #exitCode: Promise<number> | undefined;
   #ended = false;
   #referenced = true;
 
-  constructor(port: MessagePort, listener: WorkerListener, pool: Piscina<ThreadSession, void>) {
+  constructor(port: MessagePort, listener: WorkerListener, pool: Piscina<ThreadSession, void>, ports: Map<number, PortReference>) {
     this.#port = port;
     this.#listener = listener;
     this.#pool = pool;
+    this.#ports = ports;
     port.on('message', (message: WorkerMessage) => {
       if (message[0] === TAG.ready) this.#onReady(message[1]!);
       listener.message(this, message);
@@ -131,20 +164,39 @@ class ThreadHandle implements WorkerHandle {
 
   release(): void {
     if (this.#ended) return;
+    this.#holdUntilExit();
     this.#port.postMessage([TAG.close]);
   }
 
   kill(): void {
     if (this.#ended) return;
+    this.#holdUntilExit();
     if (this.#worker) void this.#worker.terminate();
     // Not ready yet: no thread is known to run this session; closing its port ends it when it starts.
     else this.#port.close();
   }
 
+  /**
+   * Busy: our port and piscina's hold the caller's event loop. Idle: neither
+   * does (piscina leaves the Worker itself unref'd), as piscina's own idle
+   * threads and our idle child processes do not.
+   */
   reference(active: boolean): void {
     this.#referenced = active;
-    if (active) this.#port.ref();
-    else this.#port.unref();
+    const piscinaPort = this.id === 0 ? undefined : this.#ports.get(this.id);
+    if (active) {
+      this.#port.ref();
+      piscinaPort?.ref();
+    } else {
+      this.#port.unref();
+      piscinaPort?.unref();
+    }
+  }
+
+  /** Being ended: the thread holds the event loop until its exit is seen (close() and destroy() wait for it). */
+  #holdUntilExit(): void {
+    this.reference(true);
+    this.#worker?.ref();
   }
 
   /** piscina settled the session: it returned (released) or its thread died. */

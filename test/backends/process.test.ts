@@ -115,6 +115,28 @@ describe('the process backend', () => {
     await Promise.all([...six, seventh]);
   });
 
+  describe('signals and NODE_OPTIONS', () => {
+    it('a SIGTERM sent to a child alone is ignored while its parent lives: its task finishes (SIGKILL ends it)', async () => {
+      const executor = make();
+      const seen = trackChildren(executor);
+      await executor.run(double, 1);
+      const running = executor.run(pidAfter, 600);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      process.kill(seen.spawned[0]!, 'SIGTERM');
+      await expect(running).resolves.toBe(seen.spawned[0]);
+      expect(seen.exits).toEqual([]);
+    });
+
+    it('NODE_OPTIONS reaches a child under the worker-flags rules: --inspect-brk listens on a free port and does not wait', async () => {
+      const executor = make({
+        env: { ...process.env, NODE_OPTIONS: '--inspect-brk=127.0.0.1:0 --no-warnings "--title=pool child"' },
+      });
+      // Before: the child waited for a debugger and was ended by the start bound, 15 s later.
+      const seen = await executor.run(info, 'NODE_OPTIONS');
+      expect(seen.value).toBe('--no-warnings "--title=pool child" --inspect=127.0.0.1:0');
+    }, 10_000);
+  });
+
   describe('crashes', () => {
     it('a child SIGKILLed mid-task rejects that task with WorkerCrashedError naming pid and signal; the next task runs', async () => {
       const executor = make();
@@ -168,7 +190,7 @@ describe('the process backend', () => {
   });
 
   describe('abort and timeout', () => {
-    it('an aborted running task ends its child (SIGTERM) and the pool replaces it; tasks on other children go on', async () => {
+    it('an aborted running task ends its child (SIGKILL) and the pool replaces it; tasks on other children go on', async () => {
       const executor = make({ maxWorkers: 2 });
       const seen = trackChildren(executor);
       await bothChildrenReady(executor);
@@ -184,7 +206,7 @@ describe('the process backend', () => {
       await expect(doomed).rejects.toBe(reason);
       await expect(slow).resolves.toBeGreaterThan(0);
       await waitUntil(() => seen.exits.length === 1, 10_000, 'the aborted child exited');
-      expect(seen.exits[0]!.signal).toBe('SIGTERM');
+      expect(seen.exits[0]!.signal).toBe('SIGKILL');
       await expect(executor.run(double, 5)).resolves.toBe(10);
     });
 

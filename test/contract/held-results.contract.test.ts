@@ -34,6 +34,34 @@ const LONG_MS = 1_000;
 
 const pools = localBackends.filter((backend) => backend.isolated);
 
+/** A pause of our own event loop longer than this (ms) is a stall: the OS did not run us, or a GC paused us. */
+const STALL_MS = 5;
+
+/** When this thread stood still: gaps between the ticks of a 1 ms timer longer than STALL_MS. */
+class Stalls {
+  #gaps: [number, number][] = [];
+  #last = clock();
+  #timer = setInterval(() => {
+    const now = clock();
+    if (now - this.#last > STALL_MS) this.#gaps.push([this.#last, now]);
+    this.#last = now;
+  }, 1);
+
+  /** ms of [from, to] we stood still, counting the current gap up to `to` (we run again only now). */
+  within(from: number, to: number): number {
+    let stalled = 0;
+    for (const [start, end] of [...this.#gaps, [this.#last, to] as [number, number]]) {
+      if (end - start <= STALL_MS) continue;
+      stalled += Math.max(0, Math.min(end, to) - Math.max(start, from));
+    }
+    return stalled;
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+  }
+}
+
 describe.each(pools)('results are never held behind another call on the $name backend', (backend) => {
   const track = destroyAfterEach();
   const make = () => track(createExecutor({ ...backend.slots(1) }));
@@ -53,16 +81,24 @@ describe.each(pools)('results are never held behind another call on the $name ba
    * `count` tiny calls of two tasks, submitted in one turn, then `next` in the
    * same turn. Each tiny call resolves with when it finished and how long its
    * result took to reach us (ms): from when it finished, or from when we were
-   * done submitting, if later (a result cannot reach a caller busy submitting).
+   * done submitting, if later (a result cannot reach a caller busy submitting),
+   * less the time our own thread stood still meanwhile (Stalls: on a loaded
+   * machine the OS may not run us for tens of ms; a result held behind the
+   * next call is late by all of that call's run time, with our thread free).
    */
   function tinyCallsThen<T>(executor: Executor, count: number, next: () => T): { tiny: Promise<{ late: number; finished: number }[]>; next: T } {
+    const stalls = new Stalls();
     let submitted = Number.POSITIVE_INFINITY;
     const tiny = Array.from({ length: count }, (_, i) =>
-      executor.run(i % 2 === 0 ? stamp : otherStamp, i).then((finished) => ({ late: clock() - Math.max(finished, submitted), finished })),
+      executor.run(i % 2 === 0 ? stamp : otherStamp, i).then((finished) => {
+        const from = Math.max(finished, submitted);
+        const now = clock();
+        return { late: now - from - stalls.within(from, now), finished };
+      }),
     );
     const after = next();
     submitted = clock();
-    return { tiny: Promise.all(tiny), next: after };
+    return { tiny: Promise.all(tiny).finally(() => stalls.stop()), next: after };
   }
 
   // The one pattern left where results may wait (README "Calls sent ahead"): a task measured

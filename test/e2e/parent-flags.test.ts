@@ -249,7 +249,7 @@ describe.skipIf(process.platform !== 'linux')('defence in depth', () => {
     const context = `stdout: ${run.stdout}\nstderr: ${run.stderr}`;
     expect(run.timedOut, context).toBe(false);
     // Ended by the start bound (15 s), not by the test's own timeout.
-    expect(run.stdout, context).toMatch(/EXIT \{"backend":"process","id":\d+,"code":null,"signal":"SIGTERM"\}/);
+    expect(run.stdout, context).toMatch(/EXIT \{"backend":"process","id":\d+,"code":null,"signal":"SIGKILL"\}/);
     expect(run.stdout, context).toMatch(/REJECTED .*destroyed|REJECTED .*closed/);
     expect(performance.now() - started).toBeGreaterThanOrEqual(14_000);
   }, 60_000);

@@ -7,6 +7,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { TAG, type PoolMessage, type WorkerMessage } from '../../worker/protocol.js';
 import type { WorkerHandle, WorkerListener } from '../pool/worker-handle.js';
+import { withChildNodeOptions } from './node-options.js';
 import type { OrphanGuard } from './orphan-guard.js';
 import { poolChildEnv, refuseForkInPoolChild, START_TIMEOUT_MS } from './start-guard.js';
 
@@ -55,7 +56,8 @@ export class ChildHandle implements WorkerHandle {
       child = fork(CHILD_ENTRY, [String(options.perWorker), options.guard.active ? 'guarded' : 'unguarded'], {
         execArgv: options.execArgv,
         // At each fork, not once per pool: a change to process.env reaches children forked later, as before.
-        env: poolChildEnv(options.env),
+        // NODE_OPTIONS under the same rules as the flags (no `--inspect-brk` that would stop the child).
+        env: poolChildEnv(withChildNodeOptions(options.env)),
         serialization: 'advanced',
       });
     } catch {

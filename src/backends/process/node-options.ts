@@ -8,7 +8,7 @@
  * never waits, a flag that would run something else is left out, the rest
  * stays. Only for children: a worker thread does not read `NODE_OPTIONS`.
  */
-import { processFlags } from '../../shared/worker-flags.js';
+import { processFlags } from '../../worker/worker-flags.js';
 
 /** The environment a child is forked with: `env`, its `NODE_OPTIONS` filtered (left out when nothing remains). */
 export function withChildNodeOptions(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {

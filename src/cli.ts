@@ -8,16 +8,29 @@
  * A second signal exits at once (the running jobs are then recovered by
  * other workers as stalled jobs).
  */
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createWorker } from './distributed/worker.js';
 
-const USAGE = `Usage: unified-executor worker --redis <url> [--queue <name>] [--concurrency <n>] [--root <dir>] [--shutdown-timeout <ms>]
+const USAGE = `Usage: unified-executor worker --redis <url> [--queue <name>] [--concurrency <n>] [--root <dir>]
+         [--allow-module <path>]... [--shutdown-timeout <ms>] [--lock-duration <ms>] [--stalled-interval <ms>]
 
   --redis             Redis URL, e.g. redis://127.0.0.1:6379 (default: $REDIS_URL)
   --queue             queue name (default: unified-executor)
   --concurrency       jobs run at once (default: available parallelism)
-  --root              directory relative task modules resolve under (default: current directory)
+  --root              directory relative task modules resolve under; a job may name only
+                      module files under it, outside node_modules (default: current directory)
+  --allow-module      a module file, or a directory of them, outside --root that a job may
+                      name by absolute path (repeatable; default: none)
   --shutdown-timeout  ms running jobs may finish after SIGTERM before they are handed back (default: 30000)
+  --lock-duration     ms a job's lock lasts without renewal: a worker silent this long is presumed
+                      dead (default: 30000)
+  --stalled-interval  ms between checks for a dead worker's jobs (default: 30000)
+
+A SIGKILLed worker's running jobs come back after lock-duration plus up to two
+stalled-interval checks: with the defaults, 30 to 90 s (about a minute). Lower both
+for faster recovery; the lock must outlast the longest synchronous stretch of a task
+that is not cpuBound (it blocks the renewal).
 `;
 
 function count(name: string, text: string | undefined): number | undefined {
@@ -41,6 +54,9 @@ async function main(argv: string[]): Promise<number> {
       concurrency: { type: 'string' },
       root: { type: 'string' },
       'shutdown-timeout': { type: 'string' },
+      'allow-module': { type: 'string', multiple: true },
+      'lock-duration': { type: 'string' },
+      'stalled-interval': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -57,8 +73,11 @@ async function main(argv: string[]): Promise<number> {
     connection,
     queue: values.queue,
     concurrency: count('concurrency', values.concurrency),
-    root: values.root,
+    root: values.root === undefined ? undefined : resolve(values.root),
+    allowModules: values['allow-module']?.map((path) => resolve(path)),
     shutdownTimeout: count('shutdown-timeout', values['shutdown-timeout']),
+    lockDuration: count('lock-duration', values['lock-duration']),
+    stalledInterval: count('stalled-interval', values['stalled-interval']),
   });
   worker.on('error', (error) => process.stderr.write(`worker ${worker.name}: ${error.message}\n`));
   process.stderr.write(`worker ${worker.name} ready: queue '${values.queue ?? 'unified-executor'}'\n`);

@@ -51,11 +51,21 @@ export function notATaskProblem(task: unknown): TypeError | undefined {
   return new TypeError(`Expected a task from defineTask(module, exportName) or a function, got ${describe(task)}`);
 }
 
+/** RunOptions' keys (executor.ts): a new run option is added here too. */
+const RUN_OPTIONS = new Set(['signal', 'timeout', 'priority', 'transfer', 'retries']);
+
 /** The first problem with the options of one `run` of task `label`, or undefined. */
 export function runOptionsProblem(options: unknown, label: string): Error | undefined {
   if (options === undefined) return undefined;
   if (typeof options !== 'object' || options === null) {
     return new TypeError(`Expected the options of task ${label} to be an object, got ${describe(options)}`);
+  }
+  // A misspelt or foreign option (`timout`, BullMQ's `delay`/`attempts`/`jobId`) would be
+  // ignored in silence, on the distributed backend too, where it looks meant for the queue.
+  for (const key of Object.keys(options)) {
+    if (!RUN_OPTIONS.has(key)) {
+      return new TypeError(`Unknown option \`${key}\` of task ${label} (expected ${[...RUN_OPTIONS].join(', ')})`);
+    }
   }
   const { timeout, priority, signal, transfer, retries } = options as Record<string, unknown>;
   try {

@@ -35,6 +35,7 @@ import { ClientLink, type JobState, type LinkListener } from './client-link.js';
 import { decodeError, decodeValue, encodeValue } from './codec.js';
 import { describeConnection, redisOptions } from './connection.js';
 import type { JobData, JobResult } from './protocol.js';
+import { MAX_INPUT_CHARS } from './job-data.js';
 import { rebuildRemoteError } from './remote-error.js';
 import { rootPath, toTaskRef } from './task-ref.js';
 
@@ -92,7 +93,9 @@ class DistributedBackend implements Backend {
   #events: EventEmitter<ExecutorEvents>;
   #connection: unknown;
   #queueName: string;
-  #root?: string;
+  /** Where task modules are named relative to: the declared `root`, else the current directory. */
+  #root: string;
+  #rootDeclared: boolean;
   #reconnectTimeout: number;
   /** Job ids are unique across submitters: this backend's id plus a counter. */
   #clientId = randomUUID();
@@ -120,7 +123,8 @@ class DistributedBackend implements Backend {
     this.#connection = options.connection;
     // Types were checked by validateOptions; the values are checked here.
     this.#queueName = options.queue ?? DEFAULT_QUEUE;
-    this.#root = options.root === undefined ? undefined : rootPath(options.root);
+    this.#rootDeclared = options.root !== undefined;
+    this.#root = options.root === undefined ? process.cwd() : rootPath(options.root);
     this.#reconnectTimeout = options.reconnectTimeout ?? RECONNECT_TIMEOUT;
     this.concurrency = options.concurrency ?? 0;
     this.mapWindow = options.concurrency ?? MAP_WINDOW;
@@ -147,11 +151,18 @@ class DistributedBackend implements Backend {
     const retries = call.options.retries ?? 0;
     let data: JobData;
     try {
+      const input = encodeValue(call.input, `input of task ${label}`);
+      if (input.length > MAX_INPUT_CHARS) {
+        throw new TaskNotPortableError(
+          `Cannot queue task ${label}: its input is ${(input.length / 2 ** 20).toFixed(1)} MB encoded, over the ` +
+            `${MAX_INPUT_CHARS / 2 ** 20} MB a job may carry (workers refuse bigger jobs): pass a reference (a path, a key) instead`,
+        );
+      }
       data = {
-        task: toTaskRef(call.task as Task, this.#root),
+        task: toTaskRef(call.task as Task, this.#root, this.#rootDeclared),
         label,
         traits: (call.task as Task).traits,
-        input: encodeValue(call.input, `input of task ${label}`),
+        input,
         batch: call.batch,
         // The worker stops the task past it too: the core's timer only gives up on it here.
         timeout: call.timeout,

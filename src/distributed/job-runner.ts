@@ -1,52 +1,57 @@
 /**
- * The worker side of one job: check its retry budget, resolve its task under
- * this worker's root, decode the input, run it on the local auto executor (so
- * a `cpuBound` task goes to a child process on this machine), encode the
- * result. A failure is stored on the job (encoded, with name, message, stack,
- * cause and props) before BullMQ records it, so the submitter can rebuild it.
+ * The worker side of one job: check its data and its retry budget, resolve
+ * its module under this worker's rules (module-rules.ts), decode the input,
+ * run it on the local auto executor (so a `cpuBound` task goes to a child
+ * process on this machine), encode the result. A failure is stored on the job
+ * (encoded, with name, message, stack, cause and props) before BullMQ records
+ * it, so the submitter can rebuild it.
  */
 import { setMaxListeners } from 'node:events';
 import type { Job } from 'bullmq';
 import { TaskLoadError, TaskNotPortableError, TaskTimeoutError, WorkerCrashedError } from '../errors.js';
 import type { Executor } from '../executor.js';
-import { defineTask } from '../task.js';
+import { defineTask, type Task } from '../task.js';
 import { decodeValue, encodeError, encodeValue } from './codec.js';
+import { checkJobData, MalformedJobError } from './job-data.js';
 import type { Drivers } from './load-drivers.js';
+import type { ModuleRules } from './module-rules.js';
 import type { JobData, JobResult } from './protocol.js';
-import { describeTaskRef, resolveTaskRef } from './task-ref.js';
+import { describeTaskRef } from './task-ref.js';
 
 export interface JobRunnerContext {
   bullmq: Drivers['bullmq'];
   executor: Executor;
-  root: string;
+  modules: ModuleRules;
   /** Set once close() has waited `shutdownTimeout`: aborted jobs go back to the queue instead of failing. */
   handingBack(): boolean;
   /** Stores an encoded error beside the job's own fields (protocol.ts ERROR_FIELD). */
   storeError(jobId: string, encoded: string): Promise<unknown>;
 }
 
+/** A job ready to run: its checked data, its task, its decoded input. */
+interface Prepared {
+  data: JobData;
+  task: Task;
+  input: unknown;
+}
+
 export async function runJob(
   context: JobRunnerContext,
-  job: Job<JobData, JobResult>,
+  job: Job<unknown, JobResult>,
   token: string | undefined,
   signal: AbortSignal | undefined,
 ): Promise<JobResult> {
-  const data = job.data;
   const jobId = job.id ?? '?';
   const { bullmq } = context;
-
-  // BullMQ re-queues a job whose worker died (stalled) without counting an
-  // attempt. `retries` bounds all re-runs, so a dead worker spends one too:
-  // with retries 0, a job is never run a second time after a crash.
-  const stalls = job.stalledCounter ?? 0;
-  if (stalls > 0 && job.attemptsMade + stalls > data.retries) {
-    const error = new WorkerCrashedError(
-      `The worker running task ${data.label} (job ${jobId}) died mid-run${stalls > 1 ? ` ${stalls} times` : ''}; ` +
-        `it was not run again because retries is ${data.retries} (pass retries for tasks that are safe to re-run)`,
-    );
+  let prepared: Prepared;
+  try {
+    prepared = prepare(context, job, jobId);
+  } catch (error) {
+    // Nothing ran, and a re-run would meet the same job: fail it for good.
     await store(context, jobId, error);
-    throw new bullmq.UnrecoverableError(error.message);
+    throw new bullmq.UnrecoverableError(`${(error as Error).name}: ${(error as Error).message}`);
   }
+  const { data, task, input } = prepared;
 
   const controller = new AbortController();
   const onAbort = () => controller.abort(signal!.reason ?? new Error(`Job ${jobId} was cancelled`));
@@ -54,12 +59,9 @@ export async function runJob(
   else signal?.addEventListener('abort', onAbort, { once: true });
   const runOptions = { signal: controller.signal, timeout: data.timeout };
   // A chunk's items all listen to this one signal; more than 10 is expected, not a leak.
-  setMaxListeners(0, controller.signal);
+  if (data.batch) setMaxListeners(0, controller.signal);
   const startedAt = performance.now();
   try {
-    const href = resolveTaskRef(data.task, context.root, jobId);
-    const task = defineTask(href, data.task.name, data.traits);
-    const input = decodeValue(data.input);
     const value = data.batch
       ? await Promise.all(
           (input as unknown[]).map((item) =>
@@ -78,7 +80,7 @@ export async function runJob(
       await job.moveToWait(token);
       throw new bullmq.WaitingError(`Job ${jobId} was handed back at worker shutdown`);
     }
-    const error = explainLoadError(thrown, data, jobId, context.root);
+    const error = explainLoadError(thrown, data, jobId, context.modules.root);
     await store(context, jobId, error);
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     // Retrying cannot help a task that does not load, a value that does not
@@ -94,14 +96,55 @@ export async function runJob(
   }
 }
 
-/** A TaskLoadError says which job, and where the module was looked for on this machine. */
+/** Checks everything about the job before anything of it is used or imported; throws what to store. */
+function prepare(context: JobRunnerContext, job: Job<unknown, JobResult>, jobId: string): Prepared {
+  const data = checkJobData(job.data, jobId);
+  // BullMQ re-queues a job whose worker died (stalled) without counting an
+  // attempt. `retries` bounds all re-runs, so a dead worker spends one too:
+  // with retries 0, a job is never run a second time after a crash.
+  const stalls = job.stalledCounter ?? 0;
+  if (stalls > 0 && job.attemptsMade + stalls > data.retries) {
+    throw new WorkerCrashedError(
+      `The worker running task ${data.label} (job ${jobId}) died mid-run${stalls > 1 ? ` ${stalls} times` : ''}; ` +
+        `it was not run again because retries is ${data.retries} (pass retries for tasks that are safe to re-run)`,
+    );
+  }
+  const href = context.modules.resolve(data.task, jobId);
+  const task = defineTask(href, data.task.name, data.traits);
+  let input: unknown;
+  try {
+    input = decodeValue(data.input);
+  } catch {
+    throw new MalformedJobError(jobId, 'data.input', 'is not a serialised value (v8.serialize, base64)');
+  }
+  if (data.batch && !Array.isArray(input)) throw new MalformedJobError(jobId, 'data.input', 'must hold an array when `data.batch` is true');
+  return { data, task, input };
+}
+
+/**
+ * A TaskLoadError says which job, and where the module was looked for on this
+ * machine. When importing failed, the cause (a SyntaxError's stack quotes the
+ * offending line of the file) is not stored: only its class, code and line.
+ */
 function explainLoadError(error: unknown, data: JobData, jobId: string, root: string): unknown {
-  if (!(error instanceof TaskLoadError) || error.message.includes(`job ${jobId}`)) return error;
-  const explained = new TaskLoadError(
-    `Cannot load task ${data.label} for job ${jobId}: module ${describeTaskRef(data.task, root)}: ${error.message}`,
-    { cause: error.cause },
-  );
-  return explained;
+  if (!(error instanceof TaskLoadError)) return error;
+  // Refused by the module rules, before any import: the message is complete but for the task.
+  if (error.message.startsWith(`Cannot load task for job ${jobId}`)) {
+    return new TaskLoadError(error.message.replace('Cannot load task for', `Cannot load task ${data.label} for`));
+  }
+  const cause = error.cause as { name?: unknown; code?: unknown; stack?: unknown } | undefined;
+  // Without its cause (it may not have crossed from a thread), the import's own message is cut too.
+  const found = cause === undefined ? error.message.replace(/(importing module \S+ failed):.*$/s, '$1') : `importing it failed with ${summarise(cause)}`;
+  return new TaskLoadError(`Cannot load task ${data.label} for job ${jobId}: module ${describeTaskRef(data.task, root)}: ${found}`);
+}
+
+/** `SyntaxError (line 3)`: what went wrong, without any text of the file. */
+function summarise(cause: { name?: unknown; code?: unknown; stack?: unknown }): string {
+  const name = typeof cause.name === 'string' ? cause.name : 'Error';
+  const code = typeof cause.code === 'string' ? ` ${cause.code}` : '';
+  // Node puts `file:///path:LINE` first in a SyntaxError's stack.
+  const line = typeof cause.stack === 'string' ? /^file:\/\/\S*?:(\d+)$/m.exec(cause.stack)?.[1] : undefined;
+  return `${name}${code}${line ? ` (line ${line})` : ''}`;
 }
 
 async function store(context: JobRunnerContext, jobId: string, error: unknown): Promise<void> {

@@ -3,17 +3,20 @@
  * which is only meaningful on the machine that defined it. So a job carries a
  * `TaskRef`: the module's path relative to a root the submitter declares, which
  * the worker resolves under the root *it* declares (the same checkout or image,
- * mounted anywhere). Without a root, or for a module outside it, the ref is the
- * absolute URL, which works when both sides share a filesystem layout.
+ * mounted anywhere).
+ *
+ * A job is input from whoever can write to the queue, so the worker treats a
+ * ref as untrusted (module-rules.ts decides what it may import).
  */
-import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { TaskLoadError } from '../errors.js';
+import { isAbsolute, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TaskNotPortableError } from '../errors.js';
 import type { Task } from '../task.js';
 
 export type TaskRef =
   /** Relative to the root, with `/` separators whatever the OS. */
   | { relative: string; name: string }
+  /** A `file:` URL: only for a worker that allows it (`allowModules`). */
   | { absolute: string; name: string };
 
 /** A directory given as a path or a `file:` URL, as an absolute path. */
@@ -23,31 +26,29 @@ export function rootPath(root: string | URL): string {
   return root;
 }
 
-/** Submitter side. */
-export function toTaskRef(task: Task, root: string | undefined): TaskRef {
-  if (root !== undefined) {
-    const path = relative(root, fileURLToPath(task.module));
-    if (path !== '' && !path.startsWith('..') && !isAbsolute(path)) {
-      return { relative: path.split(sep).join('/'), name: task.name };
-    }
+/**
+ * Submitter side. Under `root`: the relative path. Outside a root the user
+ * declared: refused now, with the reason, since no worker would import it.
+ * Outside the default root (the current directory, no `root` declared): the
+ * absolute URL, for workers that list it in `allowModules`.
+ */
+export function toTaskRef(task: Task, root: string, declared: boolean): TaskRef {
+  const path = relative(root, fileURLToPath(task.module));
+  if (path !== '' && !path.startsWith('..') && !isAbsolute(path)) {
+    return { relative: path.split(sep).join('/'), name: task.name };
+  }
+  if (declared) {
+    throw new TaskNotPortableError(
+      `Cannot queue task ${task.label}: its module ${fileURLToPath(task.module)} is outside the executor's root ${root}, ` +
+        "and a worker imports only modules under its own root: move the module under the root, or declare the root that holds it",
+    );
   }
   return { absolute: task.module, name: task.name };
-}
-
-/** Worker side: the `file:` URL to import, or a TaskLoadError naming the job and the module. */
-export function resolveTaskRef(ref: TaskRef, root: string, jobId: string): string {
-  if ('absolute' in ref) return ref.absolute;
-  const path = resolve(root, ...ref.relative.split('/'));
-  // A job is input from the network: it may not climb out of the worker's root.
-  if (relative(root, path).startsWith('..')) {
-    throw new TaskLoadError(`Cannot load task for job ${jobId}: module '${ref.relative}' is outside the worker's root ${root}`);
-  }
-  return pathToFileURL(path).href;
 }
 
 /** How a ref reads in messages: `'tasks/math.mjs' (under the worker's root /srv/app)`. */
 export function describeTaskRef(ref: TaskRef, root: string): string {
   return 'absolute' in ref
-    ? `${fileURLToPath(ref.absolute)} (an absolute path: declare \`root\` on both sides when the machines' paths differ)`
+    ? `${String(ref.absolute)} (an absolute path, which a worker imports only if its allowModules lists it)`
     : `'${ref.relative}' (resolved under the worker's root ${root})`;
 }

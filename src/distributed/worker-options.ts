@@ -1,5 +1,8 @@
 /** Options of `createWorker`, documented once here and validated at creation. */
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { isAbsolute } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ExecutorOptions } from '../options.js';
 import { redisOptions } from './connection.js';
 import { rootPath } from './task-ref.js';
@@ -11,8 +14,17 @@ export interface WorkerOptions {
   readonly queue?: string;
   /** Jobs this worker runs at once. Minimum 1. @default os.availableParallelism() */
   readonly concurrency?: number;
-  /** Directory a job's relative module path is resolved under (the submitters declare theirs). @default process.cwd() */
+  /**
+   * Directory a job's relative module path is resolved under (the submitters declare theirs).
+   * A job may name only a module file under it (after symlinks), outside `node_modules`. @default process.cwd()
+   */
   readonly root?: string | URL;
+  /**
+   * Modules (files, or directories of them) outside `root` that a job may name by absolute
+   * path, as absolute paths or `file:` URLs. Refused by default: whoever can write to the
+   * queue would otherwise choose any file on this machine to import. @default []
+   */
+  readonly allowModules?: readonly (string | URL)[];
   /** Options of the local auto executor each job runs on (pool sizes, timeouts, policy). @default {} */
   readonly executor?: Omit<ExecutorOptions, 'backend' | 'connection' | 'queue' | 'root' | 'reconnectTimeout'>;
   /** close(): ms running jobs may take to finish before they are handed back to the queue. Minimum 0. @default 30000 */
@@ -30,6 +42,7 @@ export interface ResolvedWorkerOptions {
   queue: string;
   concurrency: number;
   root: string;
+  allowModules: string[];
   executor: ExecutorOptions;
   shutdownTimeout: number;
   lockDuration?: number;
@@ -37,7 +50,7 @@ export interface ResolvedWorkerOptions {
   name?: string;
 }
 
-const KNOWN = new Set(['connection', 'queue', 'concurrency', 'root', 'executor', 'shutdownTimeout', 'lockDuration', 'stalledInterval', 'name']);
+const KNOWN = new Set(['connection', 'queue', 'concurrency', 'root', 'allowModules', 'executor', 'shutdownTimeout', 'lockDuration', 'stalledInterval', 'name']);
 
 function checkCount(name: string, value: unknown, min: number): void {
   if (value === undefined) return;
@@ -46,6 +59,20 @@ function checkCount(name: string, value: unknown, min: number): void {
       `Expected \`${name}\` to be an integer from ${min} and up, got \`${String(value)}\` (${typeof value})`,
     );
   }
+}
+
+function allowedModules(value: unknown): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new TypeError(`Expected \`allowModules\` to be an array of absolute paths or file: URLs, got ${typeof value}`);
+  return value.map((entry: unknown) => {
+    if (!(typeof entry === 'string' || entry instanceof URL)) {
+      throw new TypeError(`Expected each of \`allowModules\` to be an absolute path or a file: URL, got ${typeof entry}`);
+    }
+    const path = entry instanceof URL || entry.startsWith('file:') ? fileURLToPath(entry) : entry;
+    if (!isAbsolute(path)) throw new TypeError(`Expected each of \`allowModules\` to be an absolute path or a file: URL, got '${path}'`);
+    if (!existsSync(path)) throw new TypeError(`\`allowModules\` lists ${path}, which does not exist`);
+    return path;
+  });
 }
 
 export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOptions {
@@ -67,6 +94,7 @@ export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOpti
     queue,
     concurrency: options.concurrency ?? availableParallelism(),
     root: options.root === undefined ? process.cwd() : rootPath(options.root),
+    allowModules: allowedModules(options.allowModules),
     executor: { ...options.executor },
     shutdownTimeout: options.shutdownTimeout ?? 30_000,
     lockDuration: options.lockDuration,

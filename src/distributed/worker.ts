@@ -17,8 +17,9 @@ import type { Executor } from '../executor.js';
 import { CancelListener } from './cancel-listener.js';
 import { redisOptions } from './connection.js';
 import { runJob } from './job-runner.js';
+import { ModuleRules } from './module-rules.js';
 import { loadDrivers } from './load-drivers.js';
-import { ERROR_FIELD, PREFIX, type JobData, type JobResult } from './protocol.js';
+import { ERROR_FIELD, PREFIX, type JobResult } from './protocol.js';
 import { resolveWorkerOptions, type WorkerOptions } from './worker-options.js';
 
 /** Stalled jobs are judged by our own budget (`retries`, see job-runner.ts), not by BullMQ's count. */
@@ -44,6 +45,12 @@ export interface DistributedWorker extends EventEmitter<WorkerEvents> {
 /** Cancels of jobs not running here that a worker remembers (see #cancelledEarly); ids are short strings. */
 const CANCELS_REMEMBERED = 10_000;
 
+/** A job's label for the `job` event, whatever the job holds (it is checked in job-runner.ts). */
+function labelOf(data: unknown): string {
+  const label = (data as { label?: unknown } | null)?.label;
+  return typeof label === 'string' ? label.slice(0, 200) : '?';
+}
+
 export async function createWorker(options: WorkerOptions): Promise<DistributedWorker> {
   const resolved = resolveWorkerOptions(options);
   const drivers = await loadDrivers();
@@ -56,7 +63,7 @@ export async function createWorker(options: WorkerOptions): Promise<DistributedW
 class QueueWorker extends EventEmitter<WorkerEvents> implements DistributedWorker {
   readonly name: string;
   #executor: Executor;
-  #bull?: Worker<JobData, JobResult>;
+  #bull?: Worker<unknown, JobResult>;
   #cancels?: CancelListener;
   #commands?: Redis;
   #running = new Set<string>();
@@ -86,7 +93,7 @@ class QueueWorker extends EventEmitter<WorkerEvents> implements DistributedWorke
     const context = {
       bullmq: drivers.bullmq,
       executor: this.#executor,
-      root: options.root,
+      modules: new ModuleRules(options.root, options.allowModules),
       handingBack: () => this.#handingBack,
       storeError: (jobId: string, encoded: string) => commands.hset(`${PREFIX}:${options.queue}:${jobId}`, ERROR_FIELD, encoded),
     };
@@ -95,17 +102,17 @@ class QueueWorker extends EventEmitter<WorkerEvents> implements DistributedWorke
     commands.on('error', () => undefined); // reconnects by itself; BullMQ's connection reports trouble
     this.#commands = commands;
     const cancel = (jobId: string) => bull.cancelJob(jobId, `Job ${jobId} was cancelled by its submitter`);
-    const bull = new drivers.bullmq.Worker<JobData, JobResult>(
+    const bull = new drivers.bullmq.Worker<unknown, JobResult>(
       options.queue,
       async (job, token, signal) => {
         this.#running.add(job.id!);
         if (this.#cancelledEarly.delete(job.id!)) cancel(job.id!);
         try {
           const result = await runJob(context, job, token, signal);
-          this.emit('job', { id: job.id!, task: job.data.label, ok: true });
+          this.emit('job', { id: job.id!, task: labelOf(job.data), ok: true });
           return result;
         } catch (error) {
-          this.emit('job', { id: job.id!, task: job.data.label, ok: false });
+          this.emit('job', { id: job.id!, task: labelOf(job.data), ok: false });
           throw error;
         } finally {
           this.#running.delete(job.id!);

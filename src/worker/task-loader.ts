@@ -46,12 +46,17 @@ export async function loadTaskFunction(module: string, name: string): Promise<Fn
   return fn as Fn;
 }
 
+/**
+ * Own properties only: `name in` also finds what an export inherits, so a task
+ * named `constructor` called `Function` through a CommonJS export's prototype
+ * (a distributed job names its export over the network: issue 17).
+ */
 function findExport(exports: Record<string, unknown>, name: string): unknown {
-  if (name in exports) return exports[name];
+  if (Object.hasOwn(exports, name)) return exports[name];
   // A CommonJS module whose named exports Node could not detect statically
   // still has them on `module.exports`, which ESM sees as `default`.
   const commonjs = exports.default as Record<string, unknown> | undefined;
-  if (commonjs !== null && (typeof commonjs === 'object' || typeof commonjs === 'function') && name in commonjs) {
+  if (commonjs !== null && (typeof commonjs === 'object' || typeof commonjs === 'function') && Object.hasOwn(commonjs, name)) {
     return commonjs[name];
   }
   return undefined;

@@ -80,6 +80,11 @@ describe.each(backendsUnderTest)('bad input on the $name backend', (backend) => 
     // Read by the distributed backend only, checked on every one.
     ['retries negative', { retries: -1 }, TypeError, /`retries` of task reliability\.mjs#tiny to be an integer from 0 and up, got `-1`/],
     ['retries a fraction', { retries: 1.5 }, TypeError, /`retries`/],
+    // Unknown options are refused the same way everywhere, BullMQ's job options on distributed included (issue 17).
+    ['an unknown option (BullMQ delay)', { delay: 100 }, TypeError, /Unknown option `delay` of task reliability\.mjs#tiny/],
+    ['an unknown option (BullMQ attempts)', { attempts: 3 }, TypeError, /Unknown option `attempts`/],
+    ['an unknown option (BullMQ jobId)', { jobId: 'x' }, TypeError, /Unknown option `jobId`/],
+    ['a misspelt option', { timout: 10 }, TypeError, /Unknown option `timout`/],
   ])('run with %s', async (_what, options, ErrorClass, message) => {
     make();
     const error = await errorOf(() => executor.run(tasks.tiny, 1, options as never));

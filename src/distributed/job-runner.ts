@@ -123,8 +123,10 @@ function prepare(context: JobRunnerContext, job: Job<unknown, JobResult>, jobId:
 
 /**
  * A TaskLoadError says which job, and where the module was looked for on this
- * machine. When importing failed, the cause (a SyntaxError's stack quotes the
- * offending line of the file) is not stored: only its class, code and line.
+ * machine. When importing failed, its cause's stack is never stored, and a
+ * SyntaxError's message neither: both quote the file (a parse error's stack
+ * shows the offending line). What the module's own code threw at import is
+ * its message, kept.
  */
 function explainLoadError(error: unknown, data: JobData, jobId: string, root: string): unknown {
   if (!(error instanceof TaskLoadError)) return error;
@@ -132,19 +134,25 @@ function explainLoadError(error: unknown, data: JobData, jobId: string, root: st
   if (error.message.startsWith(`Cannot load task for job ${jobId}`)) {
     return new TaskLoadError(error.message.replace('Cannot load task for', `Cannot load task ${data.label} for`));
   }
-  const cause = error.cause as { name?: unknown; code?: unknown; stack?: unknown } | undefined;
-  // Without its cause (it may not have crossed from a thread), the import's own message is cut too.
-  const found = cause === undefined ? error.message.replace(/(importing module \S+ failed):.*$/s, '$1') : `importing it failed with ${summarise(cause)}`;
+  const cause = error.cause as { name?: unknown; code?: unknown; message?: unknown; stack?: unknown } | undefined;
+  let found: string;
+  if (cause !== undefined) found = `importing it failed with ${summarise(cause)}`;
+  // Without its cause (it may not have crossed from a thread), a parse error's message is cut too.
+  else if (/importing module \S+ failed: SyntaxError|^SyntaxError/.test(error.message)) found = 'importing it failed with SyntaxError';
+  else found = error.message;
   return new TaskLoadError(`Cannot load task ${data.label} for job ${jobId}: module ${describeTaskRef(data.task, root)}: ${found}`);
 }
 
-/** `SyntaxError (line 3)`: what went wrong, without any text of the file. */
-function summarise(cause: { name?: unknown; code?: unknown; stack?: unknown }): string {
+/** `SyntaxError (line 3)`, or `Error: boom at import`: what went wrong, without any text of the file. */
+function summarise(cause: { name?: unknown; code?: unknown; message?: unknown; stack?: unknown }): string {
   const name = typeof cause.name === 'string' ? cause.name : 'Error';
   const code = typeof cause.code === 'string' ? ` ${cause.code}` : '';
-  // Node puts `file:///path:LINE` first in a SyntaxError's stack.
-  const line = typeof cause.stack === 'string' ? /^file:\/\/\S*?:(\d+)$/m.exec(cause.stack)?.[1] : undefined;
-  return `${name}${code}${line ? ` (line ${line})` : ''}`;
+  if (name === 'SyntaxError' || typeof cause.message !== 'string') {
+    // Node puts `file:///path:LINE` first in a parse error's stack.
+    const line = typeof cause.stack === 'string' ? /^file:\/\/\S*?:(\d+)$/m.exec(cause.stack)?.[1] : undefined;
+    return `${name}${code}${line ? ` (line ${line})` : ''}`;
+  }
+  return `${name}${code}: ${cause.message.slice(0, 500)}`;
 }
 
 async function store(context: JobRunnerContext, jobId: string, error: unknown): Promise<void> {

@@ -22,6 +22,8 @@ export interface JobRunnerContext {
   bullmq: Drivers['bullmq'];
   executor: Executor;
   modules: ModuleRules;
+  /** A slot of the local backend the task goes to, or undefined when none is free (admission.ts). */
+  admit(task: Task): (() => void) | undefined;
   /** Set once close() has waited `shutdownTimeout`: aborted jobs go back to the queue instead of failing. */
   handingBack(): boolean;
   /** Stores an encoded error beside the job's own fields (protocol.ts ERROR_FIELD). */
@@ -52,6 +54,13 @@ export async function runJob(
     throw new bullmq.UnrecoverableError(`${(error as Error).name}: ${(error as Error).message}`);
   }
   const { data, task, input } = prepared;
+  const release = context.admit(task);
+  if (!release && token) {
+    // Taken, but it could not start here: back to the queue, no attempt spent, so that
+    // "died mid-run" is true of every job a dead worker leaves behind.
+    await job.moveToWait(token);
+    throw new bullmq.WaitingError(`Job ${jobId} went back to the queue: this worker's slots for it are taken`);
+  }
 
   const controller = new AbortController();
   const onAbort = () => controller.abort(signal!.reason ?? new Error(`Job ${jobId} was cancelled`));
@@ -92,6 +101,7 @@ export async function runJob(
       (signal?.aborted ?? false);
     throw final ? new bullmq.UnrecoverableError(message) : new Error(message);
   } finally {
+    release?.();
     signal?.removeEventListener('abort', onAbort);
   }
 }

@@ -18,6 +18,8 @@ import { CancelListener } from './cancel-listener.js';
 import { redisOptions } from './connection.js';
 import { runJob } from './job-runner.js';
 import { ModuleRules } from './module-rules.js';
+import { Admission } from './admission.js';
+import type { Task } from '../task.js';
 import { loadDrivers } from './load-drivers.js';
 import { ERROR_FIELD, PREFIX, type JobResult } from './protocol.js';
 import { resolveWorkerOptions, type WorkerOptions } from './worker-options.js';
@@ -94,6 +96,7 @@ class QueueWorker extends EventEmitter<WorkerEvents> implements DistributedWorke
       bullmq: drivers.bullmq,
       executor: this.#executor,
       modules: new ModuleRules(options.root, options.allowModules),
+      admit: (task: Task) => admission.take(task),
       handingBack: () => this.#handingBack,
       storeError: (jobId: string, encoded: string) => commands.hset(`${PREFIX}:${options.queue}:${jobId}`, ERROR_FIELD, encoded),
     };
@@ -101,6 +104,9 @@ class QueueWorker extends EventEmitter<WorkerEvents> implements DistributedWorke
     const commands = new drivers.Redis(redisOptions(options.connection));
     commands.on('error', () => undefined); // reconnects by itself; BullMQ's connection reports trouble
     this.#commands = commands;
+    const admission = new Admission(this.#executor, (running) => {
+      if (!this.#closing) bull.concurrency = running ?? options.concurrency;
+    });
     const cancel = (jobId: string) => bull.cancelJob(jobId, `Job ${jobId} was cancelled by its submitter`);
     const bull = new drivers.bullmq.Worker<unknown, JobResult>(
       options.queue,

@@ -4,7 +4,7 @@
  * CLI. Each test has its own queue; workers here use short lock and stall
  * intervals so that a dead worker is noticed in about a second.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ import { ConnectionLostError, createExecutor, WorkerCrashedError, type Executor,
 import { outcome, started } from '../contract/helpers.js';
 import * as tasks from '../contract/tasks.js';
 import { freePort, RedisServer } from './redis.js';
-import { HAVE_REDIS, eventually, slowRecorded } from './setup.js';
+import { HAVE_REDIS, eventually, jobCounts, slowRecorded, slowRecordedCpu } from './setup.js';
 import { WorkerProcess } from './workers.js';
 
 /** A worker silent for 1 s is presumed dead; stalled jobs are looked for every 0.5 s. */
@@ -95,6 +95,32 @@ describe.skipIf(!HAVE_REDIS)('the distributed backend when things fail', () => {
       expect(error.message).toContain('retries is 0');
       expect(runs(log)).toHaveLength(1);
       expect(warnings).toContain('worker-lost');
+    });
+  });
+
+  describe('a worker takes only what its local executor can start', () => {
+    it('takes 2 cpuBound jobs for 2 process slots (not its concurrency of 8); SIGKILLed, it fails only those 2', async () => {
+      const small = { ...FAST_RECOVERY, concurrency: 8, executor: { maxWorkers: 2 } };
+      const a = await worker('admission', small);
+      const executor = make('admission');
+      const log = join(dir, 'admission.log');
+      const results = [1, 2, 3, 4, 5, 6].map((n) =>
+        outcome(executor.run(slowRecordedCpu, { ms: 2000, log, tag: `job${n}`, value: n })),
+      );
+      await eventually(() => runs(log).length === 2);
+      // Give it time to take more if it would: it must not.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect((await jobCounts(redis.url, 'admission')).active).toBe(2);
+      expect(runs(log)).toHaveLength(2);
+      await a.stop('SIGKILL');
+      const startedOnA = runs(log).map((line) => line.split(' ')[0]);
+      await worker('admission', small);
+      const outcomes = await Promise.all(results);
+      // "died mid-run" is true of every job it fails: exactly the ones that had started there.
+      const crashed = outcomes.flatMap((o, i) => (o.ok ? [] : [`job${i + 1}`]));
+      expect(crashed.sort()).toEqual(startedOnA.sort());
+      for (const o of outcomes) if (!o.ok) expect(o.error).toBeInstanceOf(WorkerCrashedError);
+      expect(outcomes.filter((o) => o.ok)).toHaveLength(4);
     });
   });
 
@@ -202,9 +228,17 @@ describe.skipIf(!HAVE_REDIS)('the distributed backend when things fail', () => {
   });
 
   describe('the CLI', () => {
+    it('refuses a bad --lock-duration with a message naming the flag', () => {
+      const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+      const result = spawnSync(process.execPath, [cli, 'worker', '--redis', redis.url, '--lock-duration', 'soon'], { encoding: 'utf8' });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain("--lock-duration expects a whole number, got 'soon'");
+    });
+
     it('runs a worker until SIGTERM, then exits 0', async () => {
       const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
-      const child = spawn(process.execPath, [cli, 'worker', '--redis', redis.url, '--queue', 'cli', '--concurrency', '2'], {
+      const flags = ['--concurrency', '2', '--lock-duration', '1000', '--stalled-interval', '500', '--shutdown-timeout', '1000'];
+      const child = spawn(process.execPath, [cli, 'worker', '--redis', redis.url, '--queue', 'cli', ...flags], {
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       let stderr = '';

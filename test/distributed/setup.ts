@@ -15,6 +15,12 @@ export const slowRecorded = defineTask<<T>(x: { ms: number; log: string; tag: st
   fixture('distributed-tasks.mjs'),
   'slowRecorded',
 );
+/** The same, on the worker's process pool (cpuBound): logs the child's pid. */
+export const slowRecordedCpu = defineTask<<T>(x: { ms: number; log: string; tag: string; value: T }) => Promise<T>>(
+  fixture('distributed-tasks.mjs'),
+  'slowRecorded',
+  { cpuBound: true },
+);
 export const moduleUrl = defineTask<() => string>(fixture('distributed-tasks.mjs'), 'moduleUrl');
 export const spin = defineTask<(ms: number) => number>(fixture('timing.mjs'), 'spin', { cpuBound: true });
 

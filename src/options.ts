@@ -4,6 +4,7 @@
  */
 import type { BackendName } from './executor.js';
 import { validatePolicy, validateTraits, type PolicyOptions, type TaskTraits } from './policy/rules.js';
+import { checkHeapLimitSupported } from './worker/runtime.js';
 import { checkExecArgv } from './worker/worker-flags.js';
 
 export interface ResourceLimits {
@@ -122,6 +123,7 @@ export function validateOptions(options: ExecutorOptions): void {
       if (key !== 'maxOldGenerationSizeMb') throw new TypeError(`Unknown option \`resourceLimits.${key}\``);
     }
     checkCount('resourceLimits.maxOldGenerationSizeMb', options.resourceLimits.maxOldGenerationSizeMb, 1);
+    checkHeapLimitSupported(options.backend, options.resourceLimits.maxOldGenerationSizeMb);
   }
   if (options.execArgv !== undefined && !(Array.isArray(options.execArgv) && options.execArgv.every((a) => typeof a === 'string'))) {
     throw new TypeError(`Expected \`execArgv\` to be an array of strings, got ${describe(options.execArgv)}`);

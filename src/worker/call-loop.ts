@@ -88,11 +88,22 @@ export class CallLoop {
   };
   /** This thread's wait for a CPU: a busy machine must not make a computing call look blocked. */
   #runQueue = new RunQueueClock();
+  /**
+   * Inside a task function's synchronous part. Still true when this thread
+   * runs anything else means the runtime cut the call short without an
+   * exception: Deno does that to a thread's task that runs out of heap.
+   */
+  #inCall = false;
   #cpu = cpuClock(this.#runQueue);
 
   constructor(post: Post, perWorker: number) {
     this.#post = post;
     this.#perWorker = perWorker;
+  }
+
+  /** A call was cut short by the runtime (see #inCall): it will never settle. */
+  get interrupted(): boolean {
+    return this.#inCall;
   }
 
   receive(message: PoolMessage): void {
@@ -194,12 +205,14 @@ export class CallLoop {
     const cpuBefore = sampled ? this.#cpu() : undefined;
     let result: unknown;
     let threw = false;
+    this.#inCall = true;
     try {
       result = batch ? runBatch(fn, call.input as unknown[]) : fn(call.input);
     } catch (error) {
       result = error;
       threw = true;
     }
+    this.#inCall = false;
     const syncMs = performance.now() - began;
     // Its synchronous part is what would hold results behind the task's next call.
     definition.tiny[batch] = syncMs < TINY_MS;

@@ -11,6 +11,7 @@
 import { Worker } from 'node:worker_threads';
 import { CallLoop } from './call-loop.js';
 import { TAG, type PoolMessage, type WorkerMessage } from './protocol.js';
+import { checkIpcCloneable } from './runtime.js';
 import { takePoolMark } from '../backends/process/start-guard.js';
 
 // First, before anything can fork: a child that was not started by a pool
@@ -22,7 +23,13 @@ if (!takePoolMark()) {
   );
   process.exit(1);
 }
-const send = process.send!.bind(process) as (message: WorkerMessage) => boolean;
+const sendRaw = process.send!.bind(process) as (message: WorkerMessage) => boolean;
+// Throws at once on a result that cannot be cloned, on every runtime: the call
+// loop then answers that call alone with TaskNotPortableError.
+const send = (message: WorkerMessage): boolean => {
+  checkIpcCloneable(message);
+  return sendRaw(message);
+};
 // perWorker travels in argv: the loop must know it before the first call arrives.
 const loop = new CallLoop((message) => {
   // Not connected: the parent has gone or released us; `disconnect` ends this process.

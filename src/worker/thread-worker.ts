@@ -6,11 +6,22 @@
  * when the pool says `close`.
  *
  * It never throws: a throw here would reach piscina as a crash of the thread.
+ * The one exception is on purpose: a task that Deno cut short (see below).
  */
 import { threadId, type MessagePort } from 'node:worker_threads';
 import { registerTsxIfRequested } from './thread-loaders.js';
 import { CallLoop } from './call-loop.js';
 import { TAG, type PoolMessage } from './protocol.js';
+import { RUNTIME } from './runtime.js';
+
+/**
+ * Deno ends a thread's task that runs out of heap without an error or an
+ * exit: the thread lives on and the call never settles (a Deno bug). A task's
+ * synchronous part holds the thread, so a timer that fires while the call loop
+ * is still inside one proves the call was cut short; the session then fails
+ * as out of memory, and the pool ends the thread and reports the crash.
+ */
+const INTERRUPT_CHECK_MS = 250;
 
 // Before the first call: make a TypeScript loader the app runs under work in
 // this thread too. Awaited by the session, not at the top level: this entry is
@@ -25,10 +36,21 @@ export interface ThreadSession {
 export default async function runSession({ port, perWorker }: ThreadSession): Promise<void> {
   await loadersReady.catch(() => undefined);
   const loop = new CallLoop((message) => port.postMessage(message), perWorker);
-  await new Promise<void>((resolve) => {
+  let watch: NodeJS.Timeout | undefined;
+  await new Promise<void>((resolve, reject) => {
+    if (RUNTIME === 'deno') {
+      watch = setInterval(() => {
+        if (!loop.interrupted) return;
+        clearInterval(watch);
+        port.close();
+        reject(Object.assign(new Error(`the runtime (Deno ${process.versions.deno}) stopped a task in this thread without an error: it ran out of heap`), { code: 'ERR_WORKER_OUT_OF_MEMORY' }));
+      }, INTERRUPT_CHECK_MS);
+      watch.unref();
+    }
     port.on('message', (message: PoolMessage) => {
       if (message[0] !== TAG.close) loop.receive(message);
       else {
+        clearInterval(watch);
         port.close();
         resolve();
       }

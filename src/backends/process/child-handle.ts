@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { TAG, type PoolMessage, type WorkerMessage } from '../../worker/protocol.js';
 import type { WorkerHandle, WorkerListener } from '../pool/worker-handle.js';
 import { withChildNodeOptions } from './node-options.js';
+import { checkIpcCloneable } from '../../worker/runtime.js';
 import type { OrphanGuard } from './orphan-guard.js';
 import { poolChildEnv, refuseForkInPoolChild, START_TIMEOUT_MS } from './start-guard.js';
 
@@ -114,6 +115,7 @@ export class ChildHandle implements WorkerHandle {
   send(message: PoolMessage): boolean {
     const child = this.#process;
     if (!child || !child.connected) return false;
+    checkIpcCloneable(message);
     child.send(message);
     return true;
   }
@@ -124,12 +126,13 @@ export class ChildHandle implements WorkerHandle {
     if (!child || on === this.#referenced || this.#exited) return;
     this.#referenced = on;
     // The channel's handle and the process's own both hold the event loop.
+    // Bun's `channel` has neither method (its process handle covers both).
     if (on) {
       child.ref();
-      child.channel?.ref();
+      child.channel?.ref?.();
     } else {
       child.unref();
-      child.channel?.unref();
+      child.channel?.unref?.();
     }
   }
 
@@ -170,12 +173,13 @@ export class ChildHandle implements WorkerHandle {
     clearTimeout(this.#timer);
     clearTimeout(this.#startTimer);
     this.#guard?.remove(this.id);
-    // V8 aborts a process that runs out of heap: SIGABRT (134 = 128 + 6 when reported as a code).
+    // V8 aborts a process that runs out of heap: SIGABRT on Node (134 = 128 + 6
+    // when reported as a code), SIGTRAP on Deno (133 = 128 + 5).
     this.#listener.exit(this, {
       description: describeExit(this.id, code, signal) + (this.#startTimedOut ? ` (it sent no \`ready\` within ${START_TIMEOUT_MS / 1000} s)` : ''),
       code,
       signal,
-      outOfMemory: signal === 'SIGABRT' || code === 134,
+      outOfMemory: signal === 'SIGABRT' || signal === 'SIGTRAP' || code === 134 || code === 133,
     });
   }
 }

@@ -205,7 +205,9 @@ class ThreadHandle implements WorkerHandle {
     this.#ended = true;
     this.#port.close();
     // A released session's thread goes too: a fresh session gets a fresh thread (recycling).
-    if (error === undefined) void this.#worker?.terminate();
+    // So does one whose session failed while its thread lives on (Deno's silent
+    // out-of-memory, thread-worker.ts); ending a thread that died already is a no-op.
+    void this.#worker?.terminate();
     const code = this.#exitCode ? await this.#exitCode : null;
     const outOfMemory = (error as { code?: string } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
     // piscina's own "worker exited with code: N" says nothing more; a reason such as running out of memory does.

@@ -39,3 +39,10 @@ export function checkHeapLimitSupported(backend: string | undefined, heapMb: num
       'Leave the option out on Bun, or run on Node or Deno',
   );
 }
+
+/**
+ * What a thread session fails with when Deno cut its task short for want of
+ * heap (thread-worker.ts). Only the message crosses back (a structured clone
+ * of an Error drops `code`), so the pool recognises it by these words.
+ */
+export const SILENT_OOM = 'stopped a task in this thread without an error: it ran out of heap';

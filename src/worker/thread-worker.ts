@@ -12,7 +12,7 @@ import { threadId, type MessagePort } from 'node:worker_threads';
 import { registerTsxIfRequested } from './thread-loaders.js';
 import { CallLoop } from './call-loop.js';
 import { TAG, type PoolMessage } from './protocol.js';
-import { RUNTIME } from './runtime.js';
+import { RUNTIME, SILENT_OOM } from './runtime.js';
 
 /**
  * Deno ends a thread's task that runs out of heap without an error or an
@@ -43,7 +43,7 @@ export default async function runSession({ port, perWorker }: ThreadSession): Pr
         if (!loop.interrupted) return;
         clearInterval(watch);
         port.close();
-        reject(Object.assign(new Error(`the runtime (Deno ${process.versions.deno}) stopped a task in this thread without an error: it ran out of heap`), { code: 'ERR_WORKER_OUT_OF_MEMORY' }));
+        reject(new Error(`the runtime (Deno ${process.versions.deno}) ${SILENT_OOM}`));
       }, INTERRUPT_CHECK_MS);
       watch.unref();
     }

@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import type { Piscina } from 'piscina';
 import { TAG, type PoolMessage, type WorkerMessage } from '../../worker/protocol.js';
 import type { WorkerExit, WorkerHandle, WorkerListener, WorkerSpawner } from '../pool/worker-handle.js';
+import { SILENT_OOM } from '../../worker/runtime.js';
 import type { ThreadSession } from '../../worker/thread-worker.js';
 
 /**
@@ -209,9 +210,9 @@ class ThreadHandle implements WorkerHandle {
     // out-of-memory, thread-worker.ts); ending a thread that died already is a no-op.
     void this.#worker?.terminate();
     const code = this.#exitCode ? await this.#exitCode : null;
-    const outOfMemory = (error as { code?: string } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
     // piscina's own "worker exited with code: N" says nothing more; a reason such as running out of memory does.
     const message = (error as Error | undefined)?.message;
+    const outOfMemory = (error as { code?: string } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY' || !!message?.includes(SILENT_OOM);
     const detail = message === undefined || /^worker exited with code/i.test(message) ? '' : ` (${message})`;
     const exit: WorkerExit = {
       description: `Thread ${this.id || '(not started)'} ended with exit code ${code ?? 'unknown'}${detail}`,

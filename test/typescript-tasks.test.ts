@@ -19,7 +19,10 @@ describe('TypeScript task modules', () => {
   });
 
   it('fail with TaskLoadError naming the module when no loader is present', () => {
-    const out = execFileSync(process.execPath, [script], { encoding: 'utf8' });
+    // Node 22.18+ strips types itself (process.features.typescript): turn that
+    // off, or Node would be the loader this test means to leave out.
+    const noStrip = (process.features as { typescript?: unknown }).typescript ? ['--no-experimental-strip-types'] : [];
+    const out = execFileSync(process.execPath, [...noStrip, script], { encoding: 'utf8' });
     const result = JSON.parse(out.trim().split('\n').pop()!);
     for (const backend of ['async', 'thread', 'process']) {
       expect(result[backend]).toMatch(/^TaskLoadError: .*typed-task\.ts/);

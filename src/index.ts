@@ -6,7 +6,7 @@ export type { WorkerOptions } from './distributed/worker-options.js';
 export { defineTask, isTask } from './task.js';
 export type { Task, TaskFunction, TaskInput, TaskOutput } from './task.js';
 export { selectBackend, RULES } from './policy/rules.js';
-export type { TaskTraits, Decision, PolicyOptions, RuleId, LocalBackend } from './policy/rules.js';
+export type { TaskTraits, Decision, PolicyOptions, RuleId, LocalBackend, Rule } from './policy/rules.js';
 export type { TaskProfile } from './policy/task-profile.js';
 export type { ExecutorOptions, ResourceLimits } from './options.js';
 export { workerFlags } from './worker/worker-flags.js';

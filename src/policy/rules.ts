@@ -1,5 +1,5 @@
 /**
- * The policy: the concurrency guide (shared/guide/concurrency-guide.txt) as an
+ * The policy: the concurrency guide (docs/policy.md says it in our words) as an
  * ordered rule table. `selectBackend` is pure: traits in, decision out.
  * `measuredDecision` is the same guide applied to what a task was measured
  * doing (API.md "Measured traits"): pure too, profile in, decision out.
@@ -54,7 +54,8 @@ export interface PolicyOptions {
   adapt?: boolean;
 }
 
-interface Rule {
+/** One row of the rule table (`RULES`): when it matches, and the reason `explain()` gives. */
+export interface Rule {
   id: RuleId;
   backend: LocalBackend;
   when(traits: TaskTraits, threshold: number): boolean;

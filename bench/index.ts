@@ -6,6 +6,7 @@
  *
  *   npm run bench               full run (about 8 minutes on 2 cores)
  *   npm run bench -- --quick    every contender once, small sizes (under a minute)
+ *   npm run bench -- --runtimes tiny-task throughput per runtime (Node lines, Bun, Deno): bench/runtimes.ts
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -16,6 +17,7 @@ import { progress } from './harness.js';
 import { svgChart } from './output/chart.js';
 import { markdownReport, type RunInfo } from './output/markdown.js';
 import { policyRegret } from './regret.js';
+import { runtimesBench } from './runtimes.js';
 import type { Row } from './results.js';
 import { ioWorkloads } from './workloads/io.js';
 import { measurementOverhead } from './workloads/overhead.js';
@@ -68,7 +70,8 @@ async function main(): Promise<void> {
 }
 
 try {
-  await main();
+  if (process.argv.includes('--runtimes')) await runtimesBench(process.argv.slice(2));
+  else await main();
 } finally {
   // Belt and braces: name any child still alive (none should be).
   const alive = childPids();

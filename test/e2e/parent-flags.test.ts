@@ -188,13 +188,15 @@ describe.skipIf(process.platform !== 'linux')('a parent started with Node flags'
     const { children, threads } = checkPlacement(result);
     for (const child of children) {
       expect(child.execArgv).toEqual(['--max-old-space-size=200', '--title=ue-e2e-parent']);
-      // heap_size_limit is the old generation plus the young one (tens of MB); the default is GBs.
+      // heap_size_limit is the old generation plus the young one, which V8 sizes
+      // from it: 48 MB more on Node 20 and 22, 192 on Node 24, 96 on Node 26.
+      // The default is GBs.
       expect(child.heapMb).toBeGreaterThanOrEqual(200);
-      expect(child.heapMb).toBeLessThan(300);
+      expect(child.heapMb).toBeLessThan(500);
     }
     for (const thread of threads) {
       expect(thread).toMatchObject({ execArgv: [], maxOldGenerationSizeMb: 200 });
-      expect(thread.heapMb).toBeLessThan(300);
+      expect(thread.heapMb).toBeLessThan(500);
     }
   });
 

@@ -8,6 +8,10 @@ import type { Decision, LocalBackend } from './policy/rules.js';
 import type { TaskProfile } from './policy/task-profile.js';
 import type { BackendStats, Percentiles } from './core/stats.js';
 import type { Task, TaskFunction } from './task.js';
+import type { RateLimit } from './core/rate-limiter.js';
+import type { RetryDelay, RetryOn } from './core/retry-policy.js';
+
+export type { RateLimit, RetryDelay, RetryOn };
 
 export type BackendName = 'auto' | LocalBackend | 'distributed';
 /** Where a task ran, as events and `explain()` name it. */
@@ -23,10 +27,18 @@ export interface RunOptions {
   /** Pool backends: ArrayBuffers (etc.) to move to the worker instead of copying. */
   transfer?: TransferListItem[];
   /**
-   * Distributed backend: extra runs allowed after a thrown error or a worker that died mid-job
-   * (only for tasks you know are idempotent). Local backends ignore it. Minimum 0. @default 0
+   * Extra runs after the task throws, times out, or its worker dies (never after an abort or
+   * destroy()): only for tasks that are safe to run again. Minimum 0. @default the executor's `retries` (0)
    */
   retries?: number;
+  /**
+   * ms before a retry, or a function of the attempt that failed (1 for the first run) and its error.
+   * Distributed: a number only (it travels to the workers as BullMQ's backoff).
+   * @default the executor's, else exponential from 100 ms with full jitter, capped at 30 s
+   */
+  retryDelay?: RetryDelay;
+  /** Whether to retry after run number `attempt` failed with `error`. Local backends only. @default the executor's, else every failure */
+  retryOn?: RetryOn;
 }
 
 export interface MapOptions {
@@ -54,6 +66,18 @@ export interface TaskEndEvent extends TaskEvent {
 }
 export interface TaskErrorEvent extends TaskEvent {
   error: unknown;
+}
+/** A run failed and the task will run again after `delayMs` (it is not a new task: `taskError` comes only after the last run). */
+export interface TaskRetryEvent extends TaskEvent {
+  /** The run that failed: 1 for the first run; the next run's `ctx.attempt` is `attempt + 1`. */
+  attempt: number;
+  error: unknown;
+  delayMs: number;
+}
+/** The executor's `rateLimit`, in `rateLimit` (tasks wait for the budget) and `rateLimitCleared` (none waits any more). */
+export interface RateLimitEvent {
+  limit: number;
+  intervalMs: number;
 }
 export interface WorkerEvent {
   backend: LocalBackend;
@@ -87,6 +111,9 @@ export interface ExecutorEvents {
   taskStart: [TaskEvent];
   taskEnd: [TaskEndEvent];
   taskError: [TaskErrorEvent];
+  taskRetry: [TaskRetryEvent];
+  rateLimit: [RateLimitEvent];
+  rateLimitCleared: [RateLimitEvent];
   idle: [];
   workerSpawn: [WorkerEvent];
   workerExit: [WorkerExitEvent];
@@ -113,6 +140,16 @@ export interface Executor extends EventEmitter<ExecutorEvents> {
   stats(): ExecutorStats;
   /** Resolves when nothing is queued or running. */
   onIdle(): Promise<void>;
+  /** Resolves when fewer than `n` tasks are queued (not started: held by `pause()` or the rate limit included), as p-queue's. */
+  onSizeLessThan(n: number): Promise<void>;
+  /** Resolves when no task is queued (some may still run). */
+  onEmpty(): Promise<void>;
+  /** Stop starting tasks: running ones go on, queued ones wait (and `close()` waits for them). Distributed: pauses the queue for every worker. */
+  pause(): void;
+  /** Start queued tasks again. */
+  resume(): void;
+  /** `pause()` was called and `resume()` not since. */
+  readonly paused: boolean;
   /** Graceful: refuse new work, finish queued and running tasks, release workers. */
   close(): Promise<void>;
   /** Abort queued and running tasks, release workers now. */

@@ -5,6 +5,8 @@
 import type { BackendName } from './executor.js';
 import { validatePolicy, validateTraits, type PolicyOptions, type TaskTraits } from './policy/rules.js';
 import { checkHeapLimitSupported } from './worker/runtime.js';
+import type { RateLimit } from './core/rate-limiter.js';
+import { retryOptionsProblem, type RetryDelay, type RetryOn } from './core/retry-policy.js';
 import { checkExecArgv } from './worker/worker-flags.js';
 
 export interface ResourceLimits {
@@ -58,12 +60,24 @@ export interface ExecutorOptions {
   readonly root?: string | URL;
   /** Distributed backend: ms Redis may stay unreachable before waiting tasks reject with ConnectionLostError. Minimum 1. @default 30000 */
   readonly reconnectTimeout?: number;
+  /**
+   * At most `limit` task starts in any window of `intervalMs` (both integers from 1). Tasks held back
+   * count as queued (`maxQueue`, priority and abort apply). `auto`: one budget for all its backends.
+   * Distributed: not here (a TypeError): set it on the workers, `createWorker({ rateLimit })`. @default none
+   */
+  readonly rateLimit?: RateLimit;
+  /** Default `retries` of `run` (extra runs after a throw, a timeout or a dead worker). Minimum 0. @default 0 */
+  readonly retries?: number;
+  /** Default `retryDelay` of `run`: ms, or a function of (attempt, error). @default exponential from 100 ms, full jitter, capped at 30 s */
+  readonly retryDelay?: RetryDelay;
+  /** Default `retryOn` of `run`: whether to retry after run `attempt` failed with `error`. @default every failure */
+  readonly retryOn?: RetryOn;
 }
 
 const KNOWN = new Set([
   'backend', 'traits', 'policy', 'maxWorkers', 'minWorkers', 'concurrency', 'concurrentTasksPerWorker',
   'maxQueue', 'idleTimeout', 'maxTasksPerWorker', 'taskTimeout', 'resourceLimits', 'env', 'execArgv',
-  'blockWarningMs', 'connection', 'queue', 'root', 'reconnectTimeout',
+  'blockWarningMs', 'connection', 'queue', 'root', 'reconnectTimeout', 'rateLimit', 'retries', 'retryDelay', 'retryOn',
 ]);
 const BACKENDS = new Set(['auto', 'process', 'thread', 'async', 'distributed']);
 
@@ -134,6 +148,32 @@ export function validateOptions(options: ExecutorOptions): void {
     throw new TypeError(`Expected \`env\` to be an object, got ${describe(options.env)}`);
   }
   validateDistributedOptions(options);
+  validatePacing(options);
+}
+
+/** `rateLimit` and the retry defaults. */
+function validatePacing(options: ExecutorOptions): void {
+  const retryProblem = retryOptionsProblem(options, '');
+  if (retryProblem) throw retryProblem;
+  const { rateLimit } = options;
+  if (rateLimit === undefined) return;
+  if (typeof rateLimit !== 'object' || rateLimit === null) {
+    throw new TypeError(`Expected \`rateLimit\` to be an object { limit, intervalMs }, got ${describe(rateLimit)}`);
+  }
+  for (const key of Object.keys(rateLimit)) {
+    if (key !== 'limit' && key !== 'intervalMs') throw new TypeError(`Unknown option \`rateLimit.${key}\` (expected limit and intervalMs)`);
+  }
+  if (rateLimit.limit === undefined || rateLimit.intervalMs === undefined) {
+    throw new TypeError(`Expected \`rateLimit\` to have both \`limit\` and \`intervalMs\`, got ${JSON.stringify(rateLimit)}`);
+  }
+  checkCount('rateLimit.limit', rateLimit.limit, 1);
+  checkCount('rateLimit.intervalMs', rateLimit.intervalMs, 1);
+  if (options.backend === 'distributed') {
+    throw new TypeError(
+      "`rateLimit` cannot be set on a distributed executor: the limit must hold across every machine, so it belongs to the workers: " +
+        'createWorker({ rateLimit }) or `unified-executor worker --rate-limit N/ms` (BullMQ\'s own limiter)',
+    );
+  }
 }
 
 /** Options that only the distributed backend reads. */

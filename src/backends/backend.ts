@@ -28,6 +28,8 @@ export interface TaskCall {
   readonly timeout: number | undefined;
   /** The caller's run options, as given: a backend reads what is its own (distributed: `priority`, `retries`). */
   readonly options: RunOptions;
+  /** Which run of the task this is: 1, then 2 on the first retry, ... (the task context's `attempt`). */
+  readonly attempt: number;
   /**
    * A worker started the call. Backends with `reportsStart` call it; others
    * never need to. `startedAt` (performance.now() time): when the start is
@@ -71,6 +73,17 @@ export interface Backend {
    * stopping the work where possible (a pool ends the worker running it).
    */
   execute(call: TaskCall, signal: CancelSignal): Promise<unknown>;
+  /**
+   * Distributed: the backend runs retries itself (BullMQ's attempts and
+   * backoff); the core does not run a failed call again.
+   */
+  readonly retriesItself?: boolean;
+  /**
+   * `executor.pause()`: calls already handed over but not started (sent ahead
+   * to a worker, or waiting in a shared queue) are not started until `resume()`.
+   */
+  pause?(): void;
+  resume?(): void;
   /** Live workers (threads or processes); 0 for the async backend. */
   workers(): number;
   /** Nothing is queued or running any more: release workers. */

@@ -26,6 +26,12 @@ export class Job extends TaskSignal implements TaskCall {
   started = false;
   startedAt = 0;
   timer: NodeJS.Timeout | undefined = undefined;
+  /** Which run this is: 1, then 2 on the first retry (TaskCall; the task context's `attempt`). */
+  attempt = 1;
+  /** It holds a rate-limit token not yet paid for by a start. */
+  token = false;
+  /** It waits out its retry delay. */
+  retryTimer: NodeJS.Timeout | undefined = undefined;
   resolve!: (value: unknown) => void;
   reject!: (error: unknown) => void;
 
@@ -41,7 +47,8 @@ export class Job extends TaskSignal implements TaskCall {
     readonly userSignal: AbortSignal | undefined,
     /** ms of running time allowed; undefined: no limit. */
     readonly timeout: number | undefined,
-    readonly queuedAt: number,
+    /** When it was queued (again, for a retry): its wait time counts from here. */
+    public queuedAt: number,
     /** The caller's run options, as given (TaskCall). */
     readonly options: RunOptions,
   ) {

@@ -21,6 +21,15 @@
  * - direct (DirectCalls): a call with neither, on an in-process backend, runs
  *   at once when a slot is free and nothing waits (no p-queue task at all for
  *   one that returns a plain value); else it is just p-queue's own task.
+ *
+ * Pacing (all off, and free, unless asked for):
+ * - pause(): p-queue stops dispatching (and the direct path queues); a backend
+ *   that holds calls ahead of their start (a pool, a BullMQ queue) is told too.
+ * - rateLimit: dispatch takes a token of a RateLimiter (shared by the backends
+ *   of an `auto` executor); without one, p-queue is held. Held tasks are still
+ *   in p-queue, so they are queued in every sense: priority, abort, maxQueue.
+ * - retries: a failed run of a Job goes back to the front of its priority (after
+ *   its delay) as the same Job: one submitted task, one promise, `attempt` + 1.
  */
 import { EventEmitter } from 'eventemitter3';
 import PQueue from 'p-queue';
@@ -33,7 +42,10 @@ import type { CallSample } from '../policy/call-sample.js';
 import { DirectCalls, type CoreCounters } from './direct-calls.js';
 import { Job, type JobOwner } from './job.js';
 import { mapTasks, type ChunkRunner } from './map.js';
-import { checkTimerOptions, notATaskProblem, runOptionsProblem } from './run-options.js';
+import { RateLimiter, type RateLimited } from './rate-limiter.js';
+import { RetryFirstQueue, type EnqueueOptions } from './retry-first-queue.js';
+import { retriesOf, retryDecision } from './retry-policy.js';
+import { checkTimerOptions, MAX_TIMER_MS, notATaskProblem, runOptionsProblem } from './run-options.js';
 import { follow, unfollow } from './shared-signal.js';
 import { TaskTally } from './stats.js';
 import { measurementEnabled, type TaskProfiles } from '../policy/task-profile.js';
@@ -48,15 +60,19 @@ export interface LocalExecutorInit {
   decision: (task?: Task | TaskFunction) => Decision<TaskBackend>;
   /** Where measured calls go (an auto executor shares one store among its backends). */
   profiles: TaskProfiles;
+  /** An auto executor's one budget for all its backends; else one is made from `options.rateLimit`. */
+  rateLimiter?: RateLimiter;
+  /** Created while its auto executor is paused. */
+  paused?: boolean;
 }
 
 const NO_OPTIONS: RunOptions = Object.freeze({});
 const DONE = Promise.resolve();
 
-export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Executor, JobOwner {
+export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Executor, JobOwner, RateLimited {
   readonly backend;
   #backend: Backend;
-  #queue: PQueue;
+  #queue: PQueue<RetryFirstQueue, EnqueueOptions>;
   #options: ExecutorOptions;
   #decision: LocalExecutorInit['decision'];
   #live = new Set<Job>();
@@ -72,6 +88,14 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
   #reportsStart: boolean;
   /** Undefined when measurement is off. */
   #profiles: TaskProfiles | undefined;
+  /** `pause()` was called (the user's); `#held`: the rate limit has no token left. p-queue runs when neither. */
+  #paused = false;
+  #held = false;
+  #rateLimiter: RateLimiter | undefined;
+  /** Jobs waiting out a retry delay (queued, but not in p-queue yet). */
+  #delayed = 0;
+  /** onSizeLessThan() callers. */
+  #roomWaiters: { n: number; resolve: () => void }[] | undefined;
 
   constructor(init: LocalExecutorInit) {
     super();
@@ -88,8 +112,17 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
     this.#backend = init.factory(context);
     this.backend = this.#backend.kind;
     this.#reportsStart = this.#backend.reportsStart === true;
-    this.#queue = new PQueue({ concurrency: this.#backend.capacity ?? this.#backend.concurrency });
-    if (this.#backend.runNow) {
+    this.#queue = new PQueue<RetryFirstQueue, EnqueueOptions>({
+      concurrency: this.#backend.capacity ?? this.#backend.concurrency,
+      queueClass: RetryFirstQueue,
+    });
+    if (init.paused) this.pause();
+    if (init.rateLimiter || init.options.rateLimit) {
+      this.#rateLimiter = init.rateLimiter ?? new RateLimiter(init.options.rateLimit!, this);
+      this.#rateLimiter.join(this);
+    }
+    // The direct path has no Job to carry a retry or a rate-limit token: with an executor-wide default of either, every call takes the Job path.
+    if (this.#backend.runNow && this.#rateLimiter === undefined && !(init.options.retries! > 0)) {
       this.#direct = new DirectCalls(this.#backend, this.#counters, this, () => this.#afterSettle());
     }
   }
@@ -128,13 +161,57 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
   }
 
   stats(): ExecutorStats {
-    const queued = this.#queue.size + this.#ahead;
+    const queued = this.#queuedCount();
     return this.#counters.tally.snapshot(this.backend, this.#backend.workers(), queued, this.#counters.running);
   }
 
   onIdle(): Promise<void> {
     if (this.#isIdle() && !this.#idleScheduled) return Promise.resolve();
     return new Promise((resolve) => this.once('idle', resolve));
+  }
+
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  pause(): void {
+    if (this.#paused) return;
+    this.#paused = true;
+    this.#queue.pause();
+    this.#backend.pause?.();
+  }
+
+  resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    this.#backend.resume?.();
+    if (this.#rateLimiter) this.#rateLimiter.queued();
+    else this.#queue.start();
+  }
+
+  onSizeLessThan(n: number): Promise<void> {
+    if (typeof n !== 'number' || Number.isNaN(n)) {
+      return Promise.reject(new TypeError(`Expected the size of onSizeLessThan(n) to be a number, got \`${String(n)}\` (${typeof n})`));
+    }
+    if (this.#queuedCount() < n) return Promise.resolve();
+    return new Promise((resolve) => {
+      if (this.#roomWaiters === undefined) {
+        this.#roomWaiters = [];
+        // Every dequeue (to a start, or to a pool's line) and every abort of a waiting task.
+        this.#queue.on('active', this.#checkRoom);
+        this.#queue.on('next', this.#checkRoom);
+      }
+      this.#roomWaiters.push({ n, resolve });
+    });
+  }
+
+  onEmpty(): Promise<void> {
+    return this.onSizeLessThan(1);
+  }
+
+  /** Tasks not started: in p-queue, waiting out a retry delay, or sent ahead to a worker. */
+  get queuedCount(): number {
+    return this.#queuedCount();
   }
 
   close(): Promise<void> {
@@ -166,8 +243,11 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
       this.#direct?.destroy();
       // What is still queued is either an aborted job (skipped when p-queue
       // reaches it) or a direct call (rejects when it reaches the front): let
-      // p-queue reach them all at once. clear() would leave their promises pending.
+      // p-queue reach them all at once, paused or held or not. clear() would leave their promises pending.
+      this.#rateLimiter?.leave(this);
+      this.#rateLimiter = undefined;
       this.#queue.concurrency = Number.POSITIVE_INFINITY;
+      this.#queue.start();
       this.#destroying = this.#backend.destroy().then(() => this.onIdle());
     }
     return this.#destroying;
@@ -179,7 +259,28 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
 
   /** A pool's worker started `job` (JobOwner); for other backends, `#dispatch` calls it. */
   jobStarted(job: Job, startedAt?: number): void {
-    if (!job.started && !job.aborted) this.#begin(job, startedAt);
+    if (!job.started && !job.aborted) {
+      this.#begin(job, startedAt);
+      this.#paid(job);
+    }
+  }
+
+  /** RateLimited: tasks in p-queue that a token would start now (none while paused or with every slot taken). */
+  readyCount(): number {
+    if (this.#paused || this.#queue.pending >= this.#queue.concurrency) return 0;
+    return this.#queue.size;
+  }
+
+  /** RateLimited: no token left. */
+  hold(): void {
+    this.#held = true;
+    this.#queue.pause();
+  }
+
+  /** RateLimited: a token is free (p-queue dispatches synchronously, taking tokens, and may be held again). */
+  wake(): void {
+    this.#held = false;
+    if (!this.#paused) this.#queue.start();
   }
 
   /**
@@ -199,7 +300,10 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
   }
 
   #begin(job: Job, startedAt?: number): void {
-    if (this.#reportsStart) this.#ahead--;
+    if (this.#reportsStart) {
+      this.#ahead--;
+      if (this.#roomWaiters) this.#checkRoom();
+    }
     job.started = true;
     const now = performance.now();
     job.startedAt = startedAt === undefined ? now : Math.max(job.queuedAt, Math.min(startedAt, now));
@@ -243,7 +347,7 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
       );
     }
     const userSignal = options.signal;
-    if (this.#direct && !batch && timeout === undefined && userSignal === undefined) {
+    if (this.#direct && !batch && timeout === undefined && userSignal === undefined && !(options.retries! > 0)) {
       return this.#direct.submit(this.#queue, task, input, label, options.priority);
     }
     return this.#submitJob(task, input, batch, options, label, timeout);
@@ -258,7 +362,14 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
     this.#counters.tally.submitted++;
     const settled = job.settlement();
     this.#live.add(job);
+    this.#enqueue(job, false);
+    return settled;
+  }
 
+  /** Into p-queue: at the end of its priority, or (a retry) at its front. */
+  #enqueue(job: Job, front: boolean): void {
+    const userSignal = job.userSignal;
+    const priority = job.options.priority ?? 0;
     // Only a caller's signal can abort a task while it waits (destroy() drops
     // every live job itself), so only then does p-queue get a signal, to drop
     // the task from its queue; it aborts only while the task waits, so once
@@ -273,11 +384,14 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
       if (job.aborted) dropIfQueued();
       else job.addEventListener('abort', dropIfQueued);
     }
-    const queued = this.#queue.add(() => this.#dispatch(job), { priority: options.priority ?? 0, signal: queueSignal });
+    const queued = this.#queue.add(
+      () => this.#dispatch(job),
+      front ? { priority, signal: queueSignal, front } : { priority, signal: queueSignal },
+    );
     // `#dispatch` never throws (it settles the caller's promise itself), so
     // p-queue rejects only when the caller's signal drops a waiting task.
     if (queueSignal) queued.catch(() => this.#drop(job));
-    return settled;
+    this.#rateLimiter?.queued();
   }
 
   /** Runs in the queue's slot: hands the job to the backend; the slot is held until it settles. */
@@ -287,14 +401,88 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
       this.#drop(job);
       return DONE;
     }
+    if (this.#rateLimiter) {
+      // p-queue is held as soon as the last token goes, so this is a safeguard: back to the front, still queued.
+      if (!this.#rateLimiter.take()) {
+        this.#enqueue(job, true);
+        return DONE;
+      }
+      job.token = true;
+    }
     job.dispatched = true;
     if (this.#reportsStart) this.#ahead++;
     else this.#begin(job);
     // Backends settle with the signal's reason as soon as it aborts (their contract).
-    return this.#backend.execute(job, job).then(
+    const settled = this.#backend.execute(job, job).then(
       (value) => this.#settle(job, true, value),
       (error: unknown) => this.#settle(job, false, error),
     );
+    // After taskStart and (async) the task's synchronous start: see RateLimiter.
+    if (job.started) this.#paid(job);
+    return settled;
+  }
+
+  /** The start `job` took a rate-limit token for happened. */
+  #paid(job: Job): void {
+    if (!job.token) return;
+    job.token = false;
+    this.#rateLimiter?.started();
+  }
+
+  /** `job` ends (or goes back) without the start its token was for. */
+  #unpaid(job: Job): void {
+    if (!job.token) return;
+    job.token = false;
+    this.#rateLimiter?.giveBack();
+  }
+
+  /**
+   * After a failed run: runs `job` again (true) if its retries allow it and it
+   * was not aborted by its caller or destroy(); else the outcome to settle
+   * with is left in `failure.error` (retryOn's own throw, or a bad retryDelay result).
+   */
+  #retry(job: Job, failure: { error: unknown }): boolean {
+    const error = failure.error;
+    if (this.#backend.retriesItself || this.#destroying || job.attempt > retriesOf(job.options, this.#options)) return false;
+    // Aborted: by its caller or destroy() (never retried), or by its timeout (a failure like any other).
+    if (job.aborted && !(job.reason === error && error instanceof TaskTimeoutError)) return false;
+    if (job.userSignal?.aborted) return false;
+    const decision = retryDecision(job.options, this.#options, job.attempt, error, job.label);
+    if (typeof decision !== 'number') {
+      failure.error = decision.final;
+      return false;
+    }
+    const delayMs = Math.min(MAX_TIMER_MS, Math.round(decision));
+    // The failed run ends here: it leaves `running` (or the pool's line), not the executor.
+    clearTimeout(job.timer);
+    if (job.started) this.#counters.running--;
+    else {
+      this.#ahead--;
+      this.#unpaid(job);
+    }
+    this.#counters.tally.retried++;
+    this.emit('taskRetry', { id: job.id, task: job.label, backend: this.backend, attempt: job.attempt, error, delayMs });
+    job.reset();
+    job.attempt++;
+    job.dispatched = false;
+    job.started = false;
+    job.queuedAt = performance.now();
+    if (delayMs === 0) {
+      this.#enqueue(job, true);
+    } else {
+      this.#delayed++;
+      // Aborted while it waits out the delay (its caller's signal): settled now, like a queued task.
+      const dropWhileDelayed = () => this.#drop(job);
+      job.addEventListener('abort', dropWhileDelayed);
+      job.retryTimer = setTimeout(() => {
+        job.removeEventListener('abort', dropWhileDelayed);
+        job.retryTimer = undefined;
+        this.#delayed--;
+        this.#enqueue(job, true);
+      }, delayMs);
+    }
+    this.#afterSettle();
+    return true;
   }
 
   /**
@@ -304,6 +492,11 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
    */
   #settle(job: Job, ok: boolean, outcome: unknown): void {
     clearTimeout(job.timer);
+    if (!ok) {
+      const failure = { error: outcome };
+      if (this.#retry(job, failure)) return;
+      outcome = failure.error;
+    }
     if (job.userSignal) unfollow(job.userSignal, job);
     this.#live.delete(job);
     const counters = this.#counters;
@@ -311,6 +504,8 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
     if (!job.started) {
       if (!ok) {
         this.#ahead--;
+        this.#unpaid(job);
+        if (this.#roomWaiters) this.#checkRoom();
         this.#countFailure(outcome, job);
         this.emit('taskError', { id: job.id, task: job.label, backend: this.backend, error: outcome });
         job.reject(outcome);
@@ -318,6 +513,7 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
         return;
       }
       this.#begin(job);
+      this.#paid(job);
     }
     const runMs = performance.now() - job.startedAt;
     counters.running--;
@@ -339,6 +535,12 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
   /** Settles a task that never reached the backend: aborted while queued, or dropped by destroy(). */
   #drop(job: Job): void {
     if (job.dispatched || !this.#live.delete(job)) return;
+    if (job.retryTimer !== undefined) {
+      clearTimeout(job.retryTimer);
+      job.retryTimer = undefined;
+      this.#delayed--;
+    }
+    if (this.#roomWaiters) this.#checkRoom();
     if (job.userSignal) unfollow(job.userSignal, job);
     this.#countFailure(job.reason, job);
     this.emit('taskError', { id: job.id, task: job.label, backend: this.backend, error: job.reason });
@@ -386,8 +588,34 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
    * Free slots are never below 0 (distributed may run more than it counts on).
    */
   #waiting(): number {
-    return this.#queue.size + this.#ahead - Math.max(0, this.#backend.concurrency - this.#counters.running);
+    const queued = this.#queue.size + this.#ahead + this.#delayed;
+    // Paused or held by the rate limit: a free slot starts nothing.
+    if (this.#paused || this.#held) return queued;
+    return queued - Math.max(0, this.#backend.concurrency - this.#counters.running);
   }
+
+  #queuedCount(): number {
+    return this.#queue.size + this.#ahead + this.#delayed;
+  }
+
+  /** Resolves the onSizeLessThan() callers there is room for now (an arrow: it is p-queue's listener too). */
+  #checkRoom = (): void => {
+    const waiters = this.#roomWaiters;
+    if (waiters === undefined) return;
+    const queued = this.#queuedCount();
+    const left = waiters.filter((waiter) => {
+      if (queued >= waiter.n) return true;
+      waiter.resolve();
+      return false;
+    });
+    if (left.length > 0) {
+      this.#roomWaiters = left;
+      return;
+    }
+    this.#roomWaiters = undefined;
+    this.#queue.off('active', this.#checkRoom);
+    this.#queue.off('next', this.#checkRoom);
+  };
 
   #isIdle(): boolean {
     return this.#queue.size === 0 && this.#counters.running === 0 && this.#live.size === 0 && this.#ahead === 0;

@@ -9,6 +9,7 @@
 import type { ExecutorOptions } from '../options.js';
 import { validateTimeout } from '../options.js';
 import { isTask } from '../task.js';
+import { retryOptionsProblem } from './retry-policy.js';
 
 /**
  * The longest delay Node's timers take (2^31 - 1 ms, about 24.8 days): a
@@ -52,7 +53,7 @@ export function notATaskProblem(task: unknown): TypeError | undefined {
 }
 
 /** RunOptions' keys (executor.ts): a new run option is added here too. */
-const RUN_OPTIONS = new Set(['signal', 'timeout', 'priority', 'transfer', 'retries']);
+const RUN_OPTIONS = new Set(['signal', 'timeout', 'priority', 'transfer', 'retries', 'retryDelay', 'retryOn']);
 
 /** The first problem with the options of one `run` of task `label`, or undefined. */
 export function runOptionsProblem(options: unknown, label: string): Error | undefined {
@@ -67,7 +68,7 @@ export function runOptionsProblem(options: unknown, label: string): Error | unde
       return new TypeError(`Unknown option \`${key}\` of task ${label} (expected ${[...RUN_OPTIONS].join(', ')})`);
     }
   }
-  const { timeout, priority, signal, transfer, retries } = options as Record<string, unknown>;
+  const { timeout, priority, signal, transfer } = options as Record<string, unknown>;
   try {
     validateTimeout(timeout, `task ${label}`);
   } catch (error) {
@@ -84,11 +85,7 @@ export function runOptionsProblem(options: unknown, label: string): Error | unde
   if (transfer !== undefined && !Array.isArray(transfer)) {
     return new TypeError(`Expected \`transfer\` of task ${label} to be an array of transferable objects, got ${describe(transfer)}`);
   }
-  // Read by the distributed backend only, but checked on every one: the same call is refused the same way everywhere.
-  if (retries !== undefined && !(typeof retries === 'number' && Number.isInteger(retries) && retries >= 0)) {
-    return new TypeError(`Expected \`retries\` of task ${label} to be an integer from 0 and up, got ${describe(retries)}`);
-  }
-  return undefined;
+  return retryOptionsProblem(options as Record<string, unknown>, ` of task ${label}`);
 }
 
 /** A value `map` can pull inputs from. */

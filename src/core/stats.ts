@@ -23,6 +23,8 @@ export interface BackendStats {
   completed: number;
   failed: number;
   cancelled: number;
+  /** Runs that failed and were run again (`retries`); a retry is not a new submitted task. */
+  retried: number;
   /** Time from `run` to start, over the most recent tasks. */
   waitTime: Percentiles;
   /** Time from start to settle, over the most recent tasks. */
@@ -55,6 +57,7 @@ export class TaskTally {
   completed = 0;
   failed = 0;
   cancelled = 0;
+  retried = 0;
   #wait = new LatencyWindow();
   #run = new LatencyWindow();
 
@@ -75,6 +78,7 @@ export class TaskTally {
       completed: this.completed,
       failed: this.failed,
       cancelled: this.cancelled,
+      retried: this.retried,
       waitTime: this.#wait.percentiles(),
       runTime: this.#run.percentiles(),
     };
@@ -83,7 +87,7 @@ export class TaskTally {
 
 /** Sums the counters of several backends (for `auto`); percentiles are per backend only. */
 export function sumStats(backend: string, parts: BackendStats[]): Omit<BackendStats, 'waitTime' | 'runTime'> {
-  const total = { backend, workers: 0, queued: 0, running: 0, submitted: 0, completed: 0, failed: 0, cancelled: 0 };
+  const total = { backend, workers: 0, queued: 0, running: 0, submitted: 0, completed: 0, failed: 0, cancelled: 0, retried: 0 };
   for (const p of parts) {
     total.workers += p.workers;
     total.queued += p.queued;
@@ -92,6 +96,7 @@ export function sumStats(backend: string, parts: BackendStats[]): Omit<BackendSt
     total.completed += p.completed;
     total.failed += p.failed;
     total.cancelled += p.cancelled;
+    total.retried += p.retried;
   }
   return total;
 }

@@ -41,6 +41,17 @@ export class TaskSignal implements CancelSignal {
     if (this.aborted) throw this.reason;
   }
 
+  /**
+   * Makes the signal fresh for another run of the same task (a retry): not
+   * aborted (a timeout aborted the last run), and without the listeners the
+   * backend added for the last run.
+   */
+  reset(): void {
+    this.aborted = false;
+    this.reason = undefined;
+    this.#listeners = undefined;
+  }
+
   /** Aborts once; later calls are ignored, like AbortController.abort. */
   abort(reason: unknown = new DOMException('This operation was aborted', 'AbortError')): void {
     if (this.aborted) return;

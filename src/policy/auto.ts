@@ -16,7 +16,7 @@ import { EventEmitter } from 'eventemitter3';
 import { backendFactories } from '../backends/index.js';
 import { ExecutorClosedError, TaskNotPortableError } from '../errors.js';
 import type { Executor, ExecutorEvents, ExecutorStats, MapOptions, RunOptions } from '../executor.js';
-import { LocalExecutor } from '../core/local-executor.js';
+import { LocalExecutor, type LocalExecutorInit } from '../core/local-executor.js';
 import type { ExecutorOptions } from '../options.js';
 import {
   adaptedDecision,
@@ -30,6 +30,7 @@ import {
 } from './rules.js';
 import { sizeBackend, sizedOptions } from './sizing.js';
 import { checkTimerOptions } from '../core/run-options.js';
+import { RateLimiter } from '../core/rate-limiter.js';
 import { LatencyWindow, sumStats } from '../core/stats.js';
 import { TaskProfiles, type TaskProfile } from './task-profile.js';
 import { isTask, taskLabel, type Task, type TaskFunction } from '../task.js';
@@ -46,6 +47,9 @@ export class AutoExecutor extends EventEmitter<ExecutorEvents> implements Execut
   /** One store for every backend this executor creates. */
   #profiles = new TaskProfiles();
   #adapt: boolean;
+  /** One budget for every backend this executor creates. */
+  #rateLimiter: RateLimiter | undefined;
+  #paused = false;
 
   constructor(options: ExecutorOptions) {
     super();
@@ -53,6 +57,7 @@ export class AutoExecutor extends EventEmitter<ExecutorEvents> implements Execut
     checkTimerOptions(options);
     this.#options = options;
     this.#adapt = options.policy?.adapt === true;
+    if (options.rateLimit) this.#rateLimiter = new RateLimiter(options.rateLimit, this);
     if (!this.#adapt) this.#profiles.onSample = (task, profile) => this.#advise(task, profile);
   }
 
@@ -114,6 +119,38 @@ export class AutoExecutor extends EventEmitter<ExecutorEvents> implements Execut
     await Promise.all([...this.#children.values()].map((c) => c.onIdle()));
   }
 
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  pause(): void {
+    this.#paused = true;
+    for (const child of this.#children.values()) child.pause();
+  }
+
+  resume(): void {
+    this.#paused = false;
+    for (const child of this.#children.values()) child.resume();
+  }
+
+  /** Fewer than `n` tasks queued over all its backends. */
+  async onSizeLessThan(n: number): Promise<void> {
+    if (typeof n !== 'number' || Number.isNaN(n)) {
+      throw new TypeError(`Expected the size of onSizeLessThan(n) to be a number, got \`${String(n)}\` (${typeof n})`);
+    }
+    for (;;) {
+      const children = [...this.#children.values()];
+      const queued = children.reduce((sum, child) => sum + child.queuedCount, 0);
+      if (queued < n) return;
+      // Wait for any backend's queue to shrink by one, then count again.
+      await Promise.race(children.filter((c) => c.queuedCount > 0).map((c) => c.onSizeLessThan(c.queuedCount)));
+    }
+  }
+
+  onEmpty(): Promise<void> {
+    return this.onSizeLessThan(1);
+  }
+
   close(): Promise<void> {
     if (this.#destroying) return this.#destroying;
     if (!this.#closing) {
@@ -157,7 +194,10 @@ export class AutoExecutor extends EventEmitter<ExecutorEvents> implements Execut
     if (!child) {
       // A backend first created for a measured task is sized for what it was measured to be.
       const sizing = sizedOptions(decision.backend, traits, this.#options, decision.measured?.kind);
-      child = createLocalExecutor(decision.backend, traits, sizing, (t) => this.explain(t), this.#profiles);
+      child = createLocalExecutor(decision.backend, traits, sizing, (t) => this.explain(t), this.#profiles, {
+        rateLimiter: this.#rateLimiter,
+        paused: this.#paused,
+      });
       for (const event of FORWARDED) {
         child.on(event, (...args: unknown[]) => (this.emit as (e: string, ...a: unknown[]) => boolean)(event, ...args));
       }
@@ -197,10 +237,11 @@ export function createLocalExecutor(
   options: ExecutorOptions,
   decision: (task?: Task | TaskFunction) => Decision,
   profiles: TaskProfiles,
+  shared: Pick<LocalExecutorInit, 'rateLimiter' | 'paused'> = {},
 ): LocalExecutor {
   const factory = backendFactories[backend];
   if (!factory) throw new TypeError(`The ${backend} backend is not available in this build`);
-  return new LocalExecutor({ factory, options, traits, decision, profiles });
+  return new LocalExecutor({ factory, options, traits, decision, profiles, ...shared });
 }
 
 function failingIterator<O>(error: unknown): AsyncIterableIterator<O> {

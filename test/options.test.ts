@@ -24,6 +24,27 @@ describe('createExecutor option validation', () => {
     [{ traits: { expectedCount: -1 } }, RangeError, /traits\.expectedCount/],
     [{ traits: { ioBound: 'yes' } }, TypeError, /traits\.ioBound/],
     [{ policy: { manyThreshold: -1 } }, TypeError, /manyThreshold/],
+    [{ rateLimit: { limit: 0, intervalMs: 100 } }, RangeError, /`rateLimit\.limit` to be an integer from 1 and up, got `0`/],
+    [{ rateLimit: { limit: -3, intervalMs: 100 } }, RangeError, /`rateLimit\.limit`/],
+    [{ rateLimit: { limit: 2.5, intervalMs: 100 } }, RangeError, /`rateLimit\.limit`/],
+    [{ rateLimit: { limit: 10, intervalMs: 0 } }, RangeError, /`rateLimit\.intervalMs` to be an integer from 1 and up, got `0`/],
+    [{ rateLimit: { limit: 10, intervalMs: -100 } }, RangeError, /`rateLimit\.intervalMs`/],
+    [{ rateLimit: { limit: 10, intervalMs: 0.5 } }, RangeError, /`rateLimit\.intervalMs`/],
+    [{ rateLimit: { limit: '10', intervalMs: 100 } }, TypeError, /`rateLimit\.limit`/],
+    [{ rateLimit: { limit: 10 } }, TypeError, /`rateLimit` to have both `limit` and `intervalMs`/],
+    [{ rateLimit: { limit: 10, intervalMs: 100, burst: 2 } }, TypeError, /Unknown option `rateLimit\.burst`/],
+    [{ rateLimit: 10 }, TypeError, /`rateLimit` to be an object/],
+    [
+      { backend: 'distributed', connection: 'redis://127.0.0.1:6379', rateLimit: { limit: 10, intervalMs: 100 } },
+      TypeError,
+      /`rateLimit` cannot be set on a distributed executor.*createWorker\(\{ rateLimit \}\)/,
+    ],
+    [{ retries: -1 }, TypeError, /`retries` to be an integer from 0 and up, got `-1`/],
+    [{ retries: 0.5 }, TypeError, /`retries`/],
+    [{ retryDelay: 'soon' }, TypeError, /`retryDelay` to be a number of ms from 0 and up or a function/],
+    [{ retryDelay: -1 }, TypeError, /`retryDelay`/],
+    [{ retryDelay: Infinity }, TypeError, /`retryDelay`/],
+    [{ retryOn: 'always' }, TypeError, /`retryOn` to be a function/],
   ])('%j -> %s', (options, ErrorClass, message) => {
     expect(() => createExecutor(options as never)).toThrow(ErrorClass);
     expect(() => createExecutor(options as never)).toThrow(message);

@@ -265,10 +265,13 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
     }
   }
 
-  /** RateLimited: tasks in p-queue that a token would start now (none while paused or with every slot taken). */
+  /**
+   * RateLimited: tasks in p-queue that wait for tokens (none while paused). With
+   * every slot taken they wait for a slot too: waking lets p-queue dispatch the
+   * moment one frees, taking tokens then.
+   */
   readyCount(): number {
-    if (this.#paused || this.#queue.pending >= this.#queue.concurrency) return 0;
-    return this.#queue.size;
+    return this.#paused ? 0 : this.#queue.size;
   }
 
   /** RateLimited: no token left. */

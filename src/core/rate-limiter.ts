@@ -11,6 +11,9 @@
  *   no token left -> every member holds its queue (tasks stay queued: priority,
  *     `maxQueue` and abort still apply); a token frees -> members resume in turn
  *
+ * Events: `rateLimit` when a task first waits for a token, `rateLimitCleared`
+ * when no task waits any more (the backlog is gone, or the executor is paused).
+ *
  * A token is stamped *after* the start it pays for is announced (taskStart, and
  * on the async backend the task's synchronous first part), and the next start
  * waits for `stamp + intervalMs`: so the times any observer reads for the
@@ -29,7 +32,7 @@ export interface RateLimit {
 
 /** A queue that spends the budget (one per backend executor). */
 export interface RateLimited {
-  /** Tasks this member would start now if it had tokens (0 while it is paused or its slots are full). */
+  /** Tasks this member holds back for want of tokens (0 while it is paused). */
   readyCount(): number;
   /** No token left: stop dispatching (tasks stay queued). */
   hold(): void;
@@ -162,12 +165,16 @@ export class RateLimiter {
       this.#wakeAll();
       return;
     }
-    const limiting = ready && !this.hasRoom();
-    if (limiting && this.#timer === undefined && this.#stamped > 0) {
+    const held = ready && !this.hasRoom();
+    if (held && this.#timer === undefined && this.#stamped > 0) {
       // The oldest start leaves the window then; a timer may fire a little early (libuv's clock is in ms): #expire checks again.
       const due = this.#starts[this.#head]! + this.intervalMs - performance.now();
       this.#timer = setTimeout(() => this.#onTimer(), Math.max(1, Math.ceil(due)));
     }
+    // One episode per backlog: it begins when a task waits for a token, and
+    // ends when no task waits any more (not each time a token frees: with a
+    // backlog, starts come in bursts, and slots may briefly be what holds it).
+    const limiting = this.#limiting ? ready : held;
     if (limiting === this.#limiting) return;
     this.#limiting = limiting;
     const payload = { limit: this.limit, intervalMs: this.intervalMs };

@@ -14,6 +14,11 @@ export interface BackendUnderTest {
   name: 'async' | 'thread' | 'process' | 'distributed';
   /** Options under which exactly `n` tasks run at once (n from 1 to 3). */
   slots(n: number): ExecutorOptions;
+  /**
+   * Options under which at most 10 tasks start in any 100 ms, with 3 slots.
+   * Distributed: the limit is the workers' (BullMQ's limiter, global across machines).
+   */
+  rateLimited(limit: 10, intervalMs: 100): ExecutorOptions;
   /** Whether tasks run outside the test's own thread (inputs are cloned, plain functions refused). */
   isolated: boolean;
   /** Starts what the backend needs (servers, worker processes); resolves with how to stop it. */
@@ -35,10 +40,14 @@ function distributed(): BackendUnderTest {
     name: 'distributed',
     isolated: true,
     slots: (n) => ({ backend: 'distributed', connection: url, queue: `contract-${n}`, concurrency: n }),
+    rateLimited: () => ({ backend: 'distributed', connection: url, queue: 'contract-rate', concurrency: 3 }),
     async setup() {
       const redis = await RedisServer.start();
       url = redis.url;
-      const workers = await Promise.all([1, 2, 3].map((n) => WorkerProcess.start(url, `contract-${n}`, { concurrency: n })));
+      const workers = await Promise.all([
+        ...[1, 2, 3].map((n) => WorkerProcess.start(url, `contract-${n}`, { concurrency: n })),
+        WorkerProcess.start(url, 'contract-rate', { concurrency: 3, rateLimit: { limit: 10, intervalMs: 100 } }),
+      ]);
       return async () => {
         await Promise.all(workers.map((w) => w.stop('SIGTERM')));
         await redis.stop();
@@ -60,7 +69,10 @@ export const localBackends: LocalBackendUnderTest[] = [
   { name: 'async', isolated: false, slots: (n) => ({ backend: 'async', concurrency: n }) },
   { name: 'thread', isolated: true, slots: (n) => ({ backend: 'thread', maxWorkers: n, concurrentTasksPerWorker: 1 }) },
   { name: 'process', isolated: true, slots: (n) => ({ backend: 'process', maxWorkers: n, concurrentTasksPerWorker: 1 }) },
-];
+].map((backend) => ({
+  ...backend,
+  rateLimited: (limit: number, intervalMs: number): ExecutorOptions => ({ ...backend.slots(3), rateLimit: { limit, intervalMs } }),
+})) as LocalBackendUnderTest[];
 
 /** Every backend: the contract suite runs on these. */
 export const backendsUnderTest: BackendUnderTest[] = [...localBackends, ...(HAVE_REDIS ? [distributed()] : [])];

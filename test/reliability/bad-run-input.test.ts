@@ -77,7 +77,6 @@ describe.each(backendsUnderTest)('bad input on the $name backend', (backend) => 
     ['priority NaN', { priority: NaN }, TypeError, /`priority`/],
     ['signal not an AbortSignal', { signal: 'stop' }, TypeError, /`signal` of task reliability\.mjs#tiny to be an AbortSignal/],
     ['transfer not an array', { transfer: 'buffer' }, TypeError, /`transfer` of task reliability\.mjs#tiny to be an array/],
-    // Read by the distributed backend only, checked on every one.
     ['retries negative', { retries: -1 }, TypeError, /`retries` of task reliability\.mjs#tiny to be an integer from 0 and up, got `-1`/],
     ['retries a fraction', { retries: 1.5 }, TypeError, /`retries`/],
     // Unknown options are refused the same way everywhere, BullMQ's job options on distributed included (issue 17).
@@ -85,6 +84,10 @@ describe.each(backendsUnderTest)('bad input on the $name backend', (backend) => 
     ['an unknown option (BullMQ attempts)', { attempts: 3 }, TypeError, /Unknown option `attempts`/],
     ['an unknown option (BullMQ jobId)', { jobId: 'x' }, TypeError, /Unknown option `jobId`/],
     ['a misspelt option', { timout: 10 }, TypeError, /Unknown option `timout`/],
+    ['retryDelay a string', { retryDelay: '100' }, TypeError, /`retryDelay` of task reliability\.mjs#tiny to be a number of ms from 0 and up or a function/],
+    ['retryDelay negative', { retryDelay: -5 }, TypeError, /`retryDelay`/],
+    ['retryDelay NaN', { retryDelay: NaN }, TypeError, /`retryDelay`/],
+    ['retryOn not a function', { retryOn: true }, TypeError, /`retryOn` of task reliability\.mjs#tiny to be a function/],
   ])('run with %s', async (_what, options, ErrorClass, message) => {
     make();
     const error = await errorOf(() => executor.run(tasks.tiny, 1, options as never));

@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { createWorker } from './distributed/worker.js';
 
 const USAGE = `Usage: unified-executor worker --redis <url> [--queue <name>] [--concurrency <n>] [--root <dir>]
-         [--allow-module <path>]... [--shutdown-timeout <ms>] [--lock-duration <ms>] [--stalled-interval <ms>]
+         [--allow-module <path>]... [--shutdown-timeout <ms>] [--lock-duration <ms>] [--stalled-interval <ms>] [--rate-limit <n>/<ms>]
 
   --redis             Redis URL, e.g. redis://127.0.0.1:6379 (default: $REDIS_URL)
   --queue             queue name (default: unified-executor)
@@ -26,6 +26,7 @@ const USAGE = `Usage: unified-executor worker --redis <url> [--queue <name>] [--
   --lock-duration     ms a job's lock lasts without renewal: a worker silent this long is presumed
                       dead (default: 30000)
   --stalled-interval  ms between checks for a dead worker's jobs (default: 30000)
+  --rate-limit        at most n job starts per ms on this queue, across all its workers, e.g. 50/1000 (BullMQ's limiter)
 
 A SIGKILLed worker's running jobs come back after lock-duration plus up to two
 stalled-interval checks: with the defaults, 30 to 90 s (about a minute). Lower both
@@ -38,6 +39,16 @@ function count(name: string, text: string | undefined): number | undefined {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 0) throw new TypeError(`--${name} expects a whole number, got '${text}'`);
   return value;
+}
+
+/** `--rate-limit 50/1000`: at most 50 starts per 1000 ms. */
+function rateLimit(text: string | undefined): { limit: number; intervalMs: number } | undefined {
+  if (text === undefined) return undefined;
+  const match = /^(\d+)\/(\d+)(?:ms)?$/.exec(text.trim());
+  if (!match || Number(match[1]) < 1 || Number(match[2]) < 1) {
+    throw new TypeError(`--rate-limit expects <starts>/<ms> with both from 1, e.g. 50/1000, got '${text}'`);
+  }
+  return { limit: Number(match[1]), intervalMs: Number(match[2]) };
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -57,6 +68,7 @@ async function main(argv: string[]): Promise<number> {
       'allow-module': { type: 'string', multiple: true },
       'lock-duration': { type: 'string' },
       'stalled-interval': { type: 'string' },
+      'rate-limit': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -78,6 +90,7 @@ async function main(argv: string[]): Promise<number> {
     shutdownTimeout: count('shutdown-timeout', values['shutdown-timeout']),
     lockDuration: count('lock-duration', values['lock-duration']),
     stalledInterval: count('stalled-interval', values['stalled-interval']),
+    rateLimit: rateLimit(values['rate-limit']),
   });
   worker.on('error', (error) => process.stderr.write(`worker ${worker.name}: ${error.message}\n`));
   process.stderr.write(`worker ${worker.name} ready: queue '${values.queue ?? 'unified-executor'}'\n`);

@@ -151,23 +151,35 @@ export function validateOptions(options: ExecutorOptions): void {
   validatePacing(options);
 }
 
-/** `rateLimit` and the retry defaults. */
-function validatePacing(options: ExecutorOptions): void {
-  const retryProblem = retryOptionsProblem(options, '');
-  if (retryProblem) throw retryProblem;
-  const { rateLimit } = options;
-  if (rateLimit === undefined) return;
+/** `rateLimit: { limit, intervalMs }`, both integers from 1 (the executor's, and a distributed worker's). */
+export function validateRateLimit(rateLimit: unknown): asserts rateLimit is RateLimit {
   if (typeof rateLimit !== 'object' || rateLimit === null) {
     throw new TypeError(`Expected \`rateLimit\` to be an object { limit, intervalMs }, got ${describe(rateLimit)}`);
   }
   for (const key of Object.keys(rateLimit)) {
     if (key !== 'limit' && key !== 'intervalMs') throw new TypeError(`Unknown option \`rateLimit.${key}\` (expected limit and intervalMs)`);
   }
-  if (rateLimit.limit === undefined || rateLimit.intervalMs === undefined) {
+  const { limit, intervalMs } = rateLimit as Partial<RateLimit>;
+  if (limit === undefined || intervalMs === undefined) {
     throw new TypeError(`Expected \`rateLimit\` to have both \`limit\` and \`intervalMs\`, got ${JSON.stringify(rateLimit)}`);
   }
-  checkCount('rateLimit.limit', rateLimit.limit, 1);
-  checkCount('rateLimit.intervalMs', rateLimit.intervalMs, 1);
+  checkCount('rateLimit.limit', limit, 1);
+  checkCount('rateLimit.intervalMs', intervalMs, 1);
+}
+
+/** `rateLimit` and the retry defaults. */
+function validatePacing(options: ExecutorOptions): void {
+  const retryProblem = retryOptionsProblem(options, '');
+  if (retryProblem) throw retryProblem;
+  if (options.backend === 'distributed' && (options.retryOn !== undefined || typeof options.retryDelay === 'function')) {
+    throw new TypeError(
+      `${options.retryOn !== undefined ? '`retryOn`' : '`retryDelay` as a function'} cannot travel to the workers of a distributed executor ` +
+        '(BullMQ runs the retries there): give retryDelay in ms, and decide in the task which errors to throw',
+    );
+  }
+  const { rateLimit } = options;
+  if (rateLimit === undefined) return;
+  validateRateLimit(rateLimit);
   if (options.backend === 'distributed') {
     throw new TypeError(
       "`rateLimit` cannot be set on a distributed executor: the limit must hold across every machine, so it belongs to the workers: " +

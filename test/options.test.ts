@@ -39,6 +39,11 @@ describe('createExecutor option validation', () => {
       TypeError,
       /`rateLimit` cannot be set on a distributed executor.*createWorker\(\{ rateLimit \}\)/,
     ],
+    [
+      { backend: 'distributed', connection: 'redis://127.0.0.1:6379', retryOn: () => true },
+      TypeError,
+      /`retryOn` cannot travel to the workers of a distributed executor/,
+    ],
     [{ retries: -1 }, TypeError, /`retries` to be an integer from 0 and up, got `-1`/],
     [{ retries: 0.5 }, TypeError, /`retries`/],
     [{ retryDelay: 'soon' }, TypeError, /`retryDelay` to be a number of ms from 0 and up or a function/],

@@ -38,6 +38,11 @@ export interface TaskCall {
   markStarted(startedAt?: number): void;
   /** What a worker measured of the call, when it sampled this one (before the call settles). */
   measured(sample: CallSample): void;
+  /**
+   * A backend that runs retries itself (`retriesItself`): run number `attempt`
+   * failed with `error`, and the call runs again after `delayMs`.
+   */
+  retried?(attempt: number, error: unknown, delayMs: number): void;
 }
 
 export interface Backend {

@@ -17,6 +17,7 @@ import { TaskSignal } from './task-signal.js';
 export interface JobOwner {
   jobStarted(job: Job, startedAt?: number): void;
   jobMeasured(job: Job, sample: CallSample): void;
+  jobRetried(job: Job, attempt: number, error: unknown, delayMs: number): void;
 }
 
 export class Job extends TaskSignal implements TaskCall {
@@ -65,6 +66,11 @@ export class Job extends TaskSignal implements TaskCall {
     if (!this.started) this.owner.jobStarted(this, startedAt);
     // Started already, but it is now known to have started earlier (its start was heard late).
     else if (startedAt !== undefined && startedAt < this.startedAt) this.startedAt = Math.max(this.queuedAt, startedAt);
+  }
+
+  /** A backend that retries by itself ran this call again (distributed: BullMQ's attempts). */
+  retried(attempt: number, error: unknown, delayMs: number): void {
+    this.owner.jobRetried(this, attempt, error, delayMs);
   }
 
   /** The backend passes on what a worker measured of this call (a sample of calls only). */

@@ -265,6 +265,13 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
     }
   }
 
+  /** A backend that retries by itself (distributed) runs `job` again (JobOwner): counted and reported here. */
+  jobRetried(job: Job, attempt: number, error: unknown, delayMs: number): void {
+    this.#counters.tally.retried++;
+    job.attempt = attempt + 1;
+    this.emit('taskRetry', { id: job.id, task: job.label, backend: this.backend, attempt, error, delayMs });
+  }
+
   /**
    * RateLimited: tasks in p-queue that wait for tokens (none while paused). With
    * every slot taken they wait for a slot too: waking lets p-queue dispatch the

@@ -27,6 +27,8 @@ export interface AddOptions {
   jobId: string;
   priority: number;
   retries: number;
+  /** ms between runs; undefined: exponential from 100 ms with full jitter. */
+  retryDelay: number | undefined;
 }
 
 /** What Redis holds of a job the submitter waits on. */
@@ -41,7 +43,11 @@ export type JobState =
  * closing politely needs Redis to answer, and it may be the thing that is gone.
  */
 const CLOSE_GRACE_MS = 1000;
-/** The first retry after a thrown error waits this long, then doubles (BullMQ exponential backoff). */
+/**
+ * Without `retryDelay`: the first retry waits up to this long, then up to
+ * twice as long each time (BullMQ's exponential backoff, `jitter: 1`: a
+ * uniform draw below the bound, as the local default; BullMQ has no cap).
+ */
 const RETRY_BACKOFF_MS = 100;
 /** Failed jobs stay in Redis this long for inspection (dashboards, `Job.fromId`), s. */
 const KEEP_FAILED_S = 24 * 3600;
@@ -150,7 +156,10 @@ export class ClientLink {
         // Every job gets one, so that all of them are ordered in the same set.
         priority: Math.min(2_097_152, Math.max(1, 1_048_576 - Math.round(options.priority))),
         attempts: options.retries + 1,
-        backoff: { type: 'exponential', delay: RETRY_BACKOFF_MS },
+        backoff:
+          options.retryDelay === undefined
+            ? { type: 'exponential', delay: RETRY_BACKOFF_MS, jitter: 1 }
+            : { type: 'fixed', delay: options.retryDelay },
         // Kept until the submitter has read the result (forget), not deleted on
         // completion: a result whose event was trimmed from the stream would be lost.
         removeOnComplete: { age: KEEP_UNREAD_S },
@@ -224,6 +233,21 @@ export class ClientLink {
   /** The encoded error a worker stored on a failed job, if any. */
   async readError(jobId: string): Promise<string | undefined> {
     return (await this.#redis.hget(`${PREFIX}:${this.#queueName}:${jobId}`, ERROR_FIELD)) ?? undefined;
+  }
+
+  /** What a worker stored of a failed run that BullMQ retries: its encoded error, and the backoff it waits. */
+  async readRetry(jobId: string): Promise<{ error?: string; delayMs?: number }> {
+    const [error, delay] = await this.#redis.hmget(`${PREFIX}:${this.#queueName}:${jobId}`, ERROR_FIELD, 'delay');
+    return { ...(error ? { error } : {}), ...(delay ? { delayMs: Number(delay) } : {}) };
+  }
+
+  /** BullMQ's queue pause: no worker anywhere takes a job of this queue until resume(). */
+  async pause(): Promise<void> {
+    await this.#queue.pause();
+  }
+
+  async resume(): Promise<void> {
+    await this.#queue.resume();
   }
 
   workers(): Promise<number> {

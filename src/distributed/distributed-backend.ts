@@ -48,6 +48,8 @@ interface RemoteCall {
   state: 'waiting' | 'active';
   /** Queue.add has resolved: the job exists in Redis. */
   added: boolean;
+  /** Runs that failed and that BullMQ runs again (taskRetry events sent). */
+  retried: number;
   resolve(value: unknown): void;
   reject(error: unknown): void;
   handleEvent(): void;
@@ -89,7 +91,13 @@ class DistributedBackend implements Backend {
   readonly concurrency: number;
   readonly capacity = Number.POSITIVE_INFINITY;
   readonly reportsStart = true;
+  /** BullMQ runs the retries (attempts and backoff): a worker that dies mid-job is recovered there too. */
+  readonly retriesItself = true;
   readonly mapWindow: number;
+  #retries: number;
+  #retryDelay: ExecutorOptions['retryDelay'];
+  /** This executor paused the queue (pause() is BullMQ's, for every worker): resumed again at destroy(). */
+  #paused = false;
   #events: EventEmitter<ExecutorEvents>;
   #connection: unknown;
   #queueName: string;
@@ -109,6 +117,8 @@ class DistributedBackend implements Backend {
   #closing?: Promise<void>;
   /** Removals and cancel messages still on their way; close waits for them (briefly). */
   #withdrawals = new Set<Promise<void>>();
+  /** The last pause or resume on its way to Redis. */
+  #pausing: Promise<unknown> = Promise.resolve();
   #calls = new Map<string, RemoteCall>();
   #workers = 0;
   #workersAskedAt = 0;
@@ -128,6 +138,8 @@ class DistributedBackend implements Backend {
     this.#reconnectTimeout = options.reconnectTimeout ?? RECONNECT_TIMEOUT;
     this.concurrency = options.concurrency ?? 0;
     this.mapWindow = options.concurrency ?? MAP_WINDOW;
+    this.#retries = options.retries ?? 0;
+    this.#retryDelay = options.retryDelay;
   }
 
   accept(task: Task | TaskFunction): void {
@@ -148,9 +160,16 @@ class DistributedBackend implements Backend {
         ),
       );
     }
-    const retries = call.options.retries ?? 0;
+    const retries = call.options.retries ?? this.#retries;
+    const retryDelay = call.options.retryDelay ?? this.#retryDelay;
     let data: JobData;
     try {
+      if (typeof retryDelay === 'function' || call.options.retryOn !== undefined) {
+        throw new TypeError(
+          `Task ${label}: ${call.options.retryOn !== undefined ? '`retryOn`' : '`retryDelay` as a function'} cannot travel to the workers of a distributed executor ` +
+            '(BullMQ runs the retries there): give retryDelay in ms, and decide in the task which errors to throw',
+        );
+      }
       const input = encodeValue(call.input, `input of task ${label}`);
       if (input.length > MAX_INPUT_CHARS) {
         throw new TaskNotPortableError(
@@ -180,6 +199,7 @@ class DistributedBackend implements Backend {
         signal,
         state: 'waiting',
         added: false,
+        retried: 0,
         resolve,
         reject,
         handleEvent: () => {
@@ -190,7 +210,7 @@ class DistributedBackend implements Backend {
       this.#calls.set(jobId, remote);
       signal.addEventListener('abort', remote);
       this.#connect()
-        .then((link) => (this.#calls.has(jobId) ? link.add(label, data, { jobId, priority, retries }).then(() => true) : false))
+        .then((link) => (this.#calls.has(jobId) ? link.add(label, data, { jobId, priority, retries, retryDelay }).then(() => true) : false))
         .then(
           (added) => {
             remote.added = added;
@@ -223,7 +243,61 @@ class DistributedBackend implements Backend {
     for (const remote of [...this.#calls.values()]) {
       this.#end(remote, false, new ExecutorClosedError('The executor was destroyed'));
     }
+    // A queue this executor paused would stay paused in Redis for every worker: resume it on the way out.
+    if (this.#paused) this.resume();
     return this.close();
+  }
+
+  /** executor.pause(): BullMQ's pause of the whole queue, so no worker takes a job until resume(). */
+  pause(): void {
+    this.#paused = true;
+    this.#queuePause(true);
+  }
+
+  resume(): void {
+    this.#paused = false;
+    this.#queuePause(false);
+  }
+
+  /** In call order (a pause then a resume must reach Redis in that order); close() waits for it briefly. */
+  #queuePause(paused: boolean): void {
+    if (this.#closing) return;
+    const last = this.#pausing;
+    const change = (async () => {
+      await last;
+      const link = await this.#connect();
+      await (paused ? link.pause() : link.resume());
+    })().catch((error: unknown) => {
+      this.#events.emit('warning', {
+        type: 'pause-failed',
+        backend: this.kind,
+        message: `Could not ${paused ? 'pause' : 'resume'} queue '${this.#queueName}': ${(error as Error)?.message ?? String(error)}`,
+      });
+    });
+    this.#pausing = change;
+    this.#withdrawals.add(change);
+    void change.finally(() => this.#withdrawals.delete(change));
+  }
+
+  /**
+   * BullMQ will run a failed job again (its backoff, or at once): taskRetry,
+   * with the error the worker stored and the delay BullMQ chose.
+   */
+  async #onRetrying(jobId: string, until: number | undefined): Promise<void> {
+    const remote = this.#calls.get(jobId);
+    if (!remote) return;
+    const attempt = ++remote.retried;
+    let error: unknown;
+    let delayMs = 0;
+    try {
+      const link = await this.#connect();
+      const stored = await link.readRetry(jobId);
+      if (stored.error !== undefined) error = rebuildRemoteError(decodeError(stored.error), remote.call.label, remote.call.timeout);
+      if (until !== undefined) delayMs = stored.delayMs ?? 0;
+    } catch {
+      // Redis away: the retry still happens; the event says less.
+    }
+    if (this.#calls.get(jobId) === remote) remote.call.retried?.(attempt, error, delayMs);
   }
 
   /** The link to Redis, opened on first use. */
@@ -235,6 +309,7 @@ class DistributedBackend implements Backend {
         completed: (jobId, returnvalue) => this.#onCompleted(jobId, returnvalue),
         failed: (jobId, reason) => void this.#onFailed(jobId, reason),
         stalled: (jobId) => this.#onStalled(jobId),
+        retrying: (jobId, until) => void this.#onRetrying(jobId, until),
         gap: () => void this.#reconcile(),
         lost: () => this.#onLost(),
         reconnected: () => this.#onReconnected(),

@@ -18,6 +18,8 @@ export interface StreamListener {
   completed(jobId: string, returnvalue: string): void;
   failed(jobId: string, reason: string): void;
   stalled(jobId: string): void;
+  /** A run failed and BullMQ will run the job again: at `until` (epoch ms, after its backoff), or now. */
+  retrying(jobId: string, until: number | undefined): void;
   /** Entries this reader had not read yet were trimmed away: some events are lost. */
   gap(): void;
 }
@@ -81,13 +83,15 @@ export class EventReader {
     let event: string | undefined;
     let jobId: string | undefined;
     let value: string | undefined;
+    let prev: string | undefined;
     for (let i = 0; i + 1 < fields.length; i += 2) {
       const name = fields[i];
       if (name === 'event') event = fields[i + 1];
       else if (name === 'jobId') {
         jobId = fields[i + 1]!;
         if (!jobId.startsWith(this.#mine)) return;
-      } else if (name === 'returnvalue' || name === 'failedReason') value = fields[i + 1];
+      } else if (name === 'returnvalue' || name === 'failedReason' || name === 'delay') value = fields[i + 1];
+      else if (name === 'prev') prev = fields[i + 1];
     }
     if (jobId === undefined) return;
     switch (event) {
@@ -102,6 +106,14 @@ export class EventReader {
         break;
       case 'stalled':
         this.#on.stalled(jobId);
+        break;
+      // A failed run with attempts left: to 'delayed' for its backoff, or straight back to 'waiting'
+      // (our jobs are never added delayed, and are added waiting without `prev`).
+      case 'delayed':
+        this.#on.retrying(jobId, Number(value));
+        break;
+      case 'waiting':
+        if (prev === 'active') this.#on.retrying(jobId, undefined);
         break;
     }
   }

@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ExecutorOptions } from '../options.js';
+import type { RateLimit } from '../core/rate-limiter.js';
+import { validateRateLimit, type ExecutorOptions } from '../options.js';
 import { redisOptions } from './connection.js';
 import { rootPath } from './task-ref.js';
 
@@ -33,6 +34,11 @@ export interface WorkerOptions {
   readonly lockDuration?: number;
   /** BullMQ: ms between checks for jobs whose worker died. Minimum 1. @default 30000 */
   readonly stalledInterval?: number;
+  /**
+   * At most `limit` jobs of this queue start in any `intervalMs`, counted across every worker of
+   * the queue (BullMQ's limiter: give every worker the same value). Integers from 1. @default none
+   */
+  readonly rateLimit?: RateLimit;
   /** A name for this worker in Redis (`CLIENT LIST`, dashboards). @default hostname:pid */
   readonly name?: string;
 }
@@ -47,10 +53,11 @@ export interface ResolvedWorkerOptions {
   shutdownTimeout: number;
   lockDuration?: number;
   stalledInterval?: number;
+  rateLimit?: RateLimit;
   name?: string;
 }
 
-const KNOWN = new Set(['connection', 'queue', 'concurrency', 'root', 'allowModules', 'executor', 'shutdownTimeout', 'lockDuration', 'stalledInterval', 'name']);
+const KNOWN = new Set(['connection', 'queue', 'concurrency', 'root', 'allowModules', 'executor', 'shutdownTimeout', 'lockDuration', 'stalledInterval', 'rateLimit', 'name']);
 
 function checkCount(name: string, value: unknown, min: number): void {
   if (value === undefined) return;
@@ -85,6 +92,7 @@ export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOpti
   checkCount('shutdownTimeout', options.shutdownTimeout, 0);
   checkCount('lockDuration', options.lockDuration, 1);
   checkCount('stalledInterval', options.stalledInterval, 1);
+  if (options.rateLimit !== undefined) validateRateLimit(options.rateLimit);
   const queue = options.queue ?? 'unified-executor';
   if (typeof queue !== 'string' || !/^[^:]+$/.test(queue)) {
     throw new TypeError(`Expected \`queue\` to be a non-empty name without ':', got '${String(queue)}'`);
@@ -99,6 +107,7 @@ export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOpti
     shutdownTimeout: options.shutdownTimeout ?? 30_000,
     lockDuration: options.lockDuration,
     stalledInterval: options.stalledInterval,
+    rateLimit: options.rateLimit,
     name: options.name,
   };
 }

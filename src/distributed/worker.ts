@@ -129,6 +129,8 @@ class QueueWorker extends EventEmitter<WorkerEvents> implements DistributedWorke
         prefix: PREFIX,
         name: this.name,
         concurrency: options.concurrency,
+        // BullMQ's limiter counts in Redis, so the limit holds across every worker of the queue.
+        ...(options.rateLimit !== undefined ? { limiter: { max: options.rateLimit.limit, duration: options.rateLimit.intervalMs } } : {}),
         maxStalledCount: NO_STALL_LIMIT,
         ...(options.lockDuration !== undefined ? { lockDuration: options.lockDuration } : {}),
         ...(options.stalledInterval !== undefined ? { stalledInterval: options.stalledInterval } : {}),

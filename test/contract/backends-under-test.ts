@@ -46,7 +46,7 @@ function distributed(): BackendUnderTest {
       url = redis.url;
       const workers = await Promise.all([
         ...[1, 2, 3].map((n) => WorkerProcess.start(url, `contract-${n}`, { concurrency: n })),
-        WorkerProcess.start(url, 'contract-rate', { concurrency: 3, rateLimit: { limit: 10, intervalMs: 100 } }),
+        WorkerProcess.start(url, 'contract-rate', { concurrency: 10, rateLimit: { limit: 10, intervalMs: 100 } }),
       ]);
       return async () => {
         await Promise.all(workers.map((w) => w.stop('SIGTERM')));
@@ -65,14 +65,18 @@ if (!HAVE_REDIS) console.warn('test/contract: the distributed backend is left ou
 type LocalBackendUnderTest = BackendUnderTest & { name: 'async' | 'thread' | 'process' };
 
 /** The three local backends: the reliability suites (test/reliability/) run on these. */
+const local = (name: LocalBackendUnderTest['name'], isolated: boolean, slots: (n: number) => ExecutorOptions): LocalBackendUnderTest => ({
+  name,
+  isolated,
+  slots,
+  rateLimited: (limit, intervalMs) => ({ ...slots(3), rateLimit: { limit, intervalMs } }),
+});
+
 export const localBackends: LocalBackendUnderTest[] = [
-  { name: 'async', isolated: false, slots: (n) => ({ backend: 'async', concurrency: n }) },
-  { name: 'thread', isolated: true, slots: (n) => ({ backend: 'thread', maxWorkers: n, concurrentTasksPerWorker: 1 }) },
-  { name: 'process', isolated: true, slots: (n) => ({ backend: 'process', maxWorkers: n, concurrentTasksPerWorker: 1 }) },
-].map((backend) => ({
-  ...backend,
-  rateLimited: (limit: number, intervalMs: number): ExecutorOptions => ({ ...backend.slots(3), rateLimit: { limit, intervalMs } }),
-})) as LocalBackendUnderTest[];
+  local('async', false, (n) => ({ backend: 'async', concurrency: n })),
+  local('thread', true, (n) => ({ backend: 'thread', maxWorkers: n, concurrentTasksPerWorker: 1 })),
+  local('process', true, (n) => ({ backend: 'process', maxWorkers: n, concurrentTasksPerWorker: 1 })),
+];
 
 /** Every backend: the contract suite runs on these. */
 export const backendsUnderTest: BackendUnderTest[] = [...localBackends, ...(HAVE_REDIS ? [distributed()] : [])];

@@ -6,6 +6,7 @@ import { createExecutor, defineTask, type Executor, type Task } from 'unified-ex
 import { startLocalServer } from './local-server.js';
 import { main as measuredTraits } from './measured-traits.js';
 import { main as mixedPipeline } from './mixed-pipeline.js';
+import { main as rateLimitedFetch } from './rate-limited-fetch.js';
 import { fib, identity } from './tasks/index.js';
 import { fib as fibInProcess } from './tasks/cpu.js';
 import { printTable, rate, timed } from './timing.js';
@@ -111,6 +112,9 @@ export async function main(): Promise<void> {
 
   console.log('\nA mixed pipeline on one auto executor (fetch -> hash):');
   await mixedPipeline(40);
+
+  console.log('\nPacing: 200 requests to a local HTTP server at 50 per second (rateLimit, retries, onSizeLessThan):');
+  await rateLimitedFetch(200);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();

@@ -4,6 +4,7 @@ const examples: Record<string, () => Promise<{ main: () => Promise<void> }>> = {
   'mixed-pipeline': () => import('./mixed-pipeline.js'),
   'many-io-progress': () => import('./many-io-progress.js'),
   'measured-traits': () => import('./measured-traits.js'),
+  'rate-limited-fetch': () => import('./rate-limited-fetch.js'),
   demo: () => import('./demo.js'),
 };
 

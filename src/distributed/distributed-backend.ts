@@ -50,6 +50,8 @@ interface RemoteCall {
   added: boolean;
   /** Runs that failed and that BullMQ runs again (taskRetry events sent). */
   retried: number;
+  /** The fixed backoff given to BullMQ, ms; undefined: its exponential one (the delay is read off the job). */
+  retryDelay: number | undefined;
   resolve(value: unknown): void;
   reject(error: unknown): void;
   handleEvent(): void;
@@ -200,6 +202,7 @@ class DistributedBackend implements Backend {
         state: 'waiting',
         added: false,
         retried: 0,
+        retryDelay: retryDelay as number | undefined,
         resolve,
         reject,
         handleEvent: () => {
@@ -293,7 +296,9 @@ class DistributedBackend implements Backend {
       const link = await this.#connect();
       const stored = await link.readRetry(jobId);
       if (stored.error !== undefined) error = rebuildRemoteError(decodeError(stored.error), remote.call.label, remote.call.timeout);
-      if (until !== undefined) delayMs = stored.delayMs ?? 0;
+      // A fixed delay is the one given; BullMQ's exponential one is on the job (until the next run resets it).
+      // (read late, it may be 0 again: then what is left of the wait is the best there is).
+      if (until !== undefined) delayMs = remote.retryDelay ?? (stored.delayMs || Math.max(0, until - Date.now()));
     } catch {
       // Redis away: the retry still happens; the event says less.
     }

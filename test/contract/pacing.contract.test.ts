@@ -78,10 +78,16 @@ describe.each(backendsUnderTest)('pacing on the $name backend', (backend) => {
       // so a sliding window across a boundary may see the end of one and the start of the next.
       expect(busiestWindow(starts, 100)).toBeLessThanOrEqual(distributed ? 20 : 10);
       expect(elapsed).toBeGreaterThanOrEqual(900);
-      // Distributed: 0.96-1.05 s alone, but 2.2-3.1 s beside another suite on two cores: each job's
-      // Redis round trips (BullMQ's limiter re-checks per fetch) cost that much CPU under load, not
-      // the limit itself. A target missed under load, reported (RELIABILITY.md); alone it holds.
-      expect(elapsed).toBeLessThanOrEqual(distributed ? 3500 : 1300);
+      if (local) expect(elapsed).toBeLessThanOrEqual(1300);
+      else {
+        // Distributed: 0.96-1.05 s alone, but 2.2-3.7 s beside another suite on two cores, where the
+        // jobs' own Redis round trips take that long with no limit at all (RELIABILITY.md). So the
+        // bound is on what the limit adds: the same 100 jobs unlimited, now, plus 1.3 s.
+        const free = track(createExecutor(backend.slots(3)));
+        const freeBegan = performance.now();
+        await Promise.all(Array.from({ length: 100 }, (_, i) => free.run(tasks.double, i)));
+        expect(elapsed).toBeLessThanOrEqual(performance.now() - freeBegan + 1300);
+      }
       // One episode: held from the 11th task to the last.
       if (local) expect(episodes).toEqual(['limit 10/100', 'cleared']);
     });

@@ -53,6 +53,19 @@ const ROWS: [string, unknown, ErrorConstructor, RegExp][] = [
   ['connection a number', { backend: 'distributed', connection: 42 }, TypeError, /`connection`/],
   ['connection on the auto backend', { connection: 'redis://127.0.0.1:6379' }, TypeError, /`connection` is an option of backend: 'distributed'.*'auto'/],
   ['queue on the thread backend', { backend: 'thread', queue: 'jobs' }, TypeError, /`queue` is an option of backend: 'distributed'.*'thread'/],
+  // Pacing (issue 21).
+  ['rateLimit limit 0', { rateLimit: { limit: 0, intervalMs: 1000 } }, RangeError, /`rateLimit\.limit` to be an integer from 1 and up, got `0`/],
+  ['rateLimit limit negative', { rateLimit: { limit: -1, intervalMs: 1000 } }, RangeError, /`rateLimit\.limit`/],
+  ['rateLimit limit a fraction', { rateLimit: { limit: 1.5, intervalMs: 1000 } }, RangeError, /`rateLimit\.limit`/],
+  ['rateLimit intervalMs 0', { rateLimit: { limit: 5, intervalMs: 0 } }, RangeError, /`rateLimit\.intervalMs` to be an integer from 1 and up/],
+  ['rateLimit intervalMs negative', { rateLimit: { limit: 5, intervalMs: -10 } }, RangeError, /`rateLimit\.intervalMs`/],
+  ['rateLimit intervalMs a fraction', { rateLimit: { limit: 5, intervalMs: 2.5 } }, RangeError, /`rateLimit\.intervalMs`/],
+  ['rateLimit without intervalMs', { rateLimit: { limit: 5 } }, TypeError, /`rateLimit` to have both `limit` and `intervalMs`/],
+  ['retries -1', { retries: -1 }, TypeError, /`retries` to be an integer from 0 and up, got `-1`/],
+  ['retryDelay a string', { retryDelay: '1s' }, TypeError, /`retryDelay` to be a number of ms from 0 and up or a function/],
+  ['retryDelay an object', { retryDelay: { ms: 100 } }, TypeError, /`retryDelay`/],
+  ['retryOn a boolean', { retryOn: false }, TypeError, /`retryOn` to be a function/],
+  ['rateLimit on the distributed backend', { backend: 'distributed', connection: 'redis://127.0.0.1:6379', rateLimit: { limit: 5, intervalMs: 1000 } }, TypeError, /set it on the workers|belongs to the workers/],
 ];
 
 /** The rows that name no backend and no distributed option: they must be refused the same way on each backend. */

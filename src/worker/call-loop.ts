@@ -191,6 +191,8 @@ export class CallLoop {
       loadTaskFunction(definition.module, definition.name).then(
         () => {
           this.#active.delete(call.id);
+          // Its first call here: not measured, so what other calls left in the outbox goes first.
+          this.#flush();
           this.#start(call);
           this.#pump();
         },

@@ -8,51 +8,71 @@
  * So each job first takes a slot of the local backend the policy routes it
  * to (sized as the executor sizes that backend: `explain(task).size`). When
  * none is free, the job goes back to the queue without spending an attempt,
- * and BullMQ's concurrency is lowered to the jobs running until one ends, so
- * that the worker does not take the same job again at once.
+ * and BullMQ's concurrency is lowered to the jobs running, so that the worker
+ * does not take the same job again at once; it grows back by one for each job
+ * that starts, up to the configured concurrency.
  */
 import type { Executor } from '../executor.js';
 import type { LocalBackend } from '../policy/rules.js';
 import type { Task } from '../task.js';
+
+/** explain() sorts samples and sizes backends: once per this many jobs of a task is enough. */
+const ROUTE_REFRESH = 256;
 
 export class Admission {
   #executor: Executor;
   #busy = new Map<LocalBackend, number>();
   /** Each backend's slots, fixed by the first task routed there (the executor sizes it then too). */
   #slots = new Map<LocalBackend, number>();
+  /** Where each task goes, asked again every ROUTE_REFRESH jobs (a policy with `adapt` may move it). */
+  #routes = new WeakMap<Task, { backend: LocalBackend; uses: number }>();
   #running = 0;
-  #throttle: (running: number | undefined) => void;
+  /** BullMQ's concurrency as configured, and as set now. */
+  #configured: number;
+  #limit: number;
+  #setLimit: (limit: number) => void;
 
-  /** `throttle(n)`: take at most n jobs at once for now; `throttle(undefined)`: as configured again. */
-  constructor(executor: Executor, throttle: (running: number | undefined) => void) {
+  /** `setLimit(n)`: let BullMQ hold at most n jobs at once. */
+  constructor(executor: Executor, concurrency: number, setLimit: (limit: number) => void) {
     this.#executor = executor;
-    this.#throttle = throttle;
+    this.#configured = concurrency;
+    this.#limit = concurrency;
+    this.#setLimit = setLimit;
   }
 
   /** Takes a slot for `task`: the function that frees it, or undefined when none is free (the job goes back). */
   take(task: Task): (() => void) | undefined {
-    const decision = this.#executor.explain(task);
-    const backend = decision.backend as LocalBackend;
-    let slots = this.#slots.get(backend);
-    if (slots === undefined) {
-      const size = decision.size ?? {};
-      slots = size.concurrency ?? (size.maxWorkers ?? 1) * (size.concurrentTasksPerWorker ?? 1);
-      this.#slots.set(backend, slots);
+    let route = this.#routes.get(task);
+    if (!route || ++route.uses >= ROUTE_REFRESH) {
+      const decision = this.#executor.explain(task);
+      route = { backend: decision.backend as LocalBackend, uses: 0 };
+      this.#routes.set(task, route);
+      if (!this.#slots.has(route.backend)) {
+        const size = decision.size ?? {};
+        this.#slots.set(route.backend, size.concurrency ?? (size.maxWorkers ?? 1) * (size.concurrentTasksPerWorker ?? 1));
+      }
     }
+    const backend = route.backend;
     const busy = this.#busy.get(backend) ?? 0;
-    if (busy >= slots) {
-      this.#throttle(Math.max(1, this.#running));
+    if (busy >= this.#slots.get(backend)!) {
+      // Hold no more than what runs: each job that ends lets one more in, and
+      // the limit grows back one job per job that starts (below).
+      this.#limit = Math.max(1, this.#running);
+      this.#setLimit(this.#limit);
       return undefined;
     }
     this.#busy.set(backend, busy + 1);
     this.#running++;
+    if (this.#limit < this.#configured) {
+      this.#limit = Math.min(this.#configured, this.#running + 1);
+      this.#setLimit(this.#limit);
+    }
     let freed = false;
     return () => {
       if (freed) return;
       freed = true;
       this.#busy.set(backend, this.#busy.get(backend)! - 1);
       this.#running--;
-      this.#throttle(undefined);
     };
   }
 }

@@ -37,7 +37,7 @@ import { describeConnection, redisOptions } from './connection.js';
 import type { JobData, JobResult } from './protocol.js';
 import { MAX_INPUT_CHARS } from './job-data.js';
 import { rebuildRemoteError } from './remote-error.js';
-import { rootPath, toTaskRef } from './task-ref.js';
+import { rootPath, toTaskRef, type TaskRef } from './task-ref.js';
 
 /** One call between `execute` and its settlement; `handleEvent` is its signal's abort. */
 interface RemoteCall {
@@ -106,6 +106,8 @@ class DistributedBackend implements Backend {
   /** Where task modules are named relative to: the declared `root`, else the current directory. */
   #root: string;
   #rootDeclared: boolean;
+  /** Each task's ref, worked out once (a path computation per call showed in profiles). */
+  #refs = new WeakMap<Task, TaskRef>();
   #reconnectTimeout: number;
   /** Job ids are unique across submitters: this backend's id plus a counter. */
   #clientId = randomUUID();
@@ -180,7 +182,7 @@ class DistributedBackend implements Backend {
         );
       }
       data = {
-        task: toTaskRef(call.task as Task, this.#root, this.#rootDeclared),
+        task: this.#refOf(call.task as Task),
         label,
         traits: (call.task as Task).traits,
         input,
@@ -223,6 +225,15 @@ class DistributedBackend implements Backend {
           (error: unknown) => this.#end(remote, false, error),
         );
     });
+  }
+
+  #refOf(task: Task): TaskRef {
+    let ref = this.#refs.get(task);
+    if (!ref) {
+      ref = toTaskRef(task, this.#root, this.#rootDeclared);
+      this.#refs.set(task, ref);
+    }
+    return ref;
   }
 
   /** Workers connected to the queue, as Redis last said (asked at most once a second). */

@@ -62,19 +62,23 @@ export async function runJob(
     throw new bullmq.WaitingError(`Job ${jobId} went back to the queue: this worker's slots for it are taken`);
   }
 
-  const controller = new AbortController();
-  const onAbort = () => controller.abort(signal!.reason ?? new Error(`Job ${jobId} was cancelled`));
-  if (signal?.aborted) onAbort();
-  else signal?.addEventListener('abort', onAbort, { once: true });
-  const runOptions = { signal: controller.signal, timeout: data.timeout };
-  // A chunk's items all listen to this one signal; more than 10 is expected, not a leak.
-  if (data.batch) setMaxListeners(0, controller.signal);
+  // One job, one call: BullMQ's own signal (cancel, shutdown) is the call's. A chunk's
+  // items share a controller of their own, so that one item's failure stops its siblings.
+  const controller = data.batch ? new AbortController() : undefined;
+  const onAbort = () => controller!.abort(signal!.reason ?? new Error(`Job ${jobId} was cancelled`));
+  if (controller) {
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
+    // A chunk's items all listen to this one signal; more than 10 is expected, not a leak.
+    setMaxListeners(0, controller.signal);
+  }
+  const runSignal = controller?.signal ?? signal;
+  const runOptions = runSignal ? { signal: runSignal, timeout: data.timeout } : { timeout: data.timeout };
   const startedAt = performance.now();
   try {
-    const value = data.batch
+    const value = controller
       ? await Promise.all(
           (input as unknown[]).map((item) =>
-            // One item's failure stops its siblings: the chunk fails as a whole.
             context.executor.run(task, item, runOptions).catch((error: unknown) => {
               controller.abort(error);
               throw error;
@@ -84,7 +88,7 @@ export async function runJob(
       : await context.executor.run(task, input, runOptions);
     return { value: encodeValue(value, `result of task ${data.label}`), runMs: performance.now() - startedAt };
   } catch (thrown) {
-    if (controller.signal.aborted && context.handingBack() && token) {
+    if (runSignal?.aborted && context.handingBack() && token) {
       // Shutdown: the job goes back to the queue for another worker, without spending an attempt.
       await job.moveToWait(token);
       throw new bullmq.WaitingError(`Job ${jobId} was handed back at worker shutdown`);
@@ -102,7 +106,7 @@ export async function runJob(
     throw final ? new bullmq.UnrecoverableError(message) : new Error(message);
   } finally {
     release?.();
-    signal?.removeEventListener('abort', onAbort);
+    if (controller) signal?.removeEventListener('abort', onAbort);
   }
 }
 
@@ -119,8 +123,7 @@ function prepare(context: JobRunnerContext, job: Job<unknown, JobResult>, jobId:
         `it was not run again because retries is ${data.retries} (pass retries for tasks that are safe to re-run)`,
     );
   }
-  const href = context.modules.resolve(data.task, jobId);
-  const task = defineTask(href, data.task.name, data.traits);
+  const task = taskOf(context.modules.resolve(data.task, jobId), data.task.name, data.traits);
   let input: unknown;
   try {
     input = decodeValue(data.input);
@@ -163,6 +166,21 @@ function summarise(cause: { name?: unknown; code?: unknown; message?: unknown; s
     return `${name}${code}${line ? ` (line ${line})` : ''}`;
   }
   return `${name}${code}: ${cause.message.slice(0, 500)}`;
+}
+
+/** Task definitions by module, export and traits: one object per task, as a submitter keeps them (bounded). */
+const tasks = new Map<string, Task>();
+const TASKS_REMEMBERED = 1000;
+
+function taskOf(href: string, name: string, traits: JobData['traits']): Task {
+  const key = `${href}\0${name}\0${JSON.stringify(traits)}`;
+  let task = tasks.get(key);
+  if (!task) {
+    task = defineTask(href, name, traits);
+    if (tasks.size >= TASKS_REMEMBERED) tasks.delete(tasks.keys().next().value!);
+    tasks.set(key, task);
+  }
+  return task;
 }
 
 async function store(context: JobRunnerContext, jobId: string, error: unknown): Promise<void> {

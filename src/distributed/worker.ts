@@ -104,8 +104,8 @@ class QueueWorker extends EventEmitter<WorkerEvents> implements DistributedWorke
     const commands = new drivers.Redis(redisOptions(options.connection));
     commands.on('error', () => undefined); // reconnects by itself; BullMQ's connection reports trouble
     this.#commands = commands;
-    const admission = new Admission(this.#executor, (running) => {
-      if (!this.#closing) bull.concurrency = running ?? options.concurrency;
+    const admission = new Admission(this.#executor, options.concurrency, (limit) => {
+      if (!this.#closing) bull.concurrency = limit;
     });
     const cancel = (jobId: string) => bull.cancelJob(jobId, `Job ${jobId} was cancelled by its submitter`);
     const bull = new drivers.bullmq.Worker<unknown, JobResult>(

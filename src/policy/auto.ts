@@ -202,7 +202,7 @@ export class AutoExecutor extends EventEmitter<ExecutorEvents> implements Execut
         child.on(event, (...args: unknown[]) => (this.emit as (e: string, ...a: unknown[]) => boolean)(event, ...args));
       }
       child.on('idle', () => {
-        if ([...this.#children.values()].every((c) => c.stats().queued + c.stats().running === 0)) this.emit('idle');
+        if ([...this.#children.values()].every((c) => c.pending === 0)) this.emit('idle');
       });
       this.#children.set(decision.backend, child);
     }

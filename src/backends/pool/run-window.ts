@@ -8,6 +8,8 @@
  * window holds about AHEAD_MS of measured run time, at least one call.
  */
 
+import { FIRST_AHEAD } from './pool-facts.js';
+
 /** Run time (ms) each worker holds ahead of the call it runs (API.md: "about one millisecond"). */
 const AHEAD_MS = 1;
 /** The most calls held ahead per worker, however short they are. */
@@ -28,7 +30,7 @@ export class RunWindow {
 
   /** Calls to hold ahead per worker. */
   get ahead(): number {
-    if (this.#runMs === undefined) return 1;
+    if (this.#runMs === undefined) return FIRST_AHEAD;
     return Math.max(1, Math.min(MAX_AHEAD, Math.floor(AHEAD_MS / Math.max(this.#runMs, 1e-3))));
   }
 }

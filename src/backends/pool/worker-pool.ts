@@ -22,15 +22,17 @@
  * that dies fails the calls it ran and gives back the ones it had not started.
  * The executor in front owns priority, timeouts, stats and events.
  */
-import { ExecutorClosedError, TaskNotPortableError, TaskTimeoutError, WorkerCrashedError } from '../../errors.js';
+import { ExecutorClosedError, TaskTimeoutError, WorkerCrashedError } from '../../errors.js';
 import { deserializeError } from '../../worker/serialize-error.js';
-import { isTask, taskLabel, type Task, type TaskFunction } from '../../task.js';
+import type { Task, TaskFunction } from '../../task.js';
 import type { Backend, BackendContext, CancelSignal, TaskCall } from '../backend.js';
 import { crashMessage, PoolCall, PoolWorker } from './pool-worker.js';
 import { RESULT_STRIDE, TAG, TaskKeys, toSample, type WireSample, type WorkerMessage } from '../../worker/protocol.js';
 import { RunWindow } from './run-window.js';
 import type { WorkerExit, WorkerHandle, WorkerSpawner } from './worker-handle.js';
-import { WorkerSet, type PoolSettings } from './worker-set.js';
+import { refuseClosure } from './pool-facts.js';
+import type { PoolSettings } from './pool-settings.js';
+import { WorkerSet } from './worker-set.js';
 
 export abstract class WorkerPool implements Backend {
   abstract readonly kind: 'process' | 'thread';
@@ -66,12 +68,7 @@ export abstract class WorkerPool implements Backend {
 
   /** Only a task from defineTask can go to another thread or process: a closure cannot. */
   accept(task: Task | TaskFunction): void {
-    if (!isTask(task)) {
-      throw new TaskNotPortableError(
-        `Task ${taskLabel(task)} is a plain function, which cannot be sent to a ${this.kind === 'thread' ? 'worker thread' : 'child process'}: ` +
-          "define it in a module and use defineTask(module, exportName), e.g. defineTask(new URL('./tasks.js', import.meta.url), 'myTask')",
-      );
-    }
+    refuseClosure(this.kind, task);
   }
 
   /** Calls the executor hands over: every worker's slots plus its window ahead. */

@@ -4,39 +4,12 @@
  * letting idle ones go after `idleTimeout`, and whether they hold the caller's
  * event loop. It knows nothing of calls; worker-pool.ts keeps those.
  */
-import { availableParallelism } from 'node:os';
 import type { EventEmitter } from 'eventemitter3';
 import type { ExecutorEvents } from '../../executor.js';
-import type { ExecutorOptions } from '../../options.js';
+import type { PoolSettings } from './pool-settings.js';
 import { PoolWorker } from './pool-worker.js';
 import { StartBackoff } from './start-backoff.js';
 import type { WorkerHandle, WorkerListener, WorkerSpawner } from './worker-handle.js';
-
-export interface PoolSettings {
-  maxWorkers: number;
-  minWorkers: number;
-  perWorker: number;
-  idleTimeout: number;
-  maxTasksPerWorker: number;
-}
-
-/** @see ExecutorOptions.idleTimeout (piscina's own default, 0, would end a thread after every burst). */
-export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
-
-/**
- * A pool's settings from the executor's options (sizedOptions() fills most
- * of them in; the fallbacks serve a backend built directly).
- */
-export function poolSettings(options: ExecutorOptions, defaultMinWorkers: number): PoolSettings {
-  const maxWorkers = options.maxWorkers ?? availableParallelism();
-  return {
-    maxWorkers,
-    minWorkers: Math.min(options.minWorkers ?? defaultMinWorkers, maxWorkers),
-    perWorker: options.concurrentTasksPerWorker ?? 1,
-    idleTimeout: options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT_MS,
-    maxTasksPerWorker: options.maxTasksPerWorker ?? Number.POSITIVE_INFINITY,
-  };
-}
 
 export class WorkerSet {
   /** Every worker not yet exited. */

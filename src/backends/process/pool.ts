@@ -11,7 +11,7 @@ import { processFlags } from '../../worker/worker-flags.js';
 import type { Backend, BackendContext, TaskCall } from '../backend.js';
 import type { WorkerListener, WorkerSpawner } from '../pool/worker-handle.js';
 import { WorkerPool } from '../pool/worker-pool.js';
-import { poolSettings } from '../pool/worker-set.js';
+import { poolSettings } from '../pool/pool-settings.js';
 import { ChildHandle, type ChildSpawnOptions } from './child-handle.js';
 import { OrphanGuard } from './orphan-guard.js';
 

@@ -10,7 +10,7 @@ import { threadFlags } from '../../worker/worker-flags.js';
 import type { Backend, BackendContext, TaskCall } from '../backend.js';
 import { findUncloneable } from '../../worker/cloneable.js';
 import { WorkerPool } from '../pool/worker-pool.js';
-import { poolSettings } from '../pool/worker-set.js';
+import { poolSettings } from '../pool/pool-settings.js';
 import { ThreadSpawner } from './thread-spawner.js';
 
 export function createThreadBackend(context: BackendContext): Backend {

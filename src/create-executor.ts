@@ -1,5 +1,6 @@
 import { AutoExecutor, createLocalExecutor } from './policy/auto.js';
-import { createDistributedBackend, explainDistributed } from './distributed/distributed-backend.js';
+import { lazyBackend } from './backends/lazy-backend.js';
+import { distributedFacts, explainDistributed } from './distributed/submitter-facts.js';
 import type { Executor } from './executor.js';
 import { LocalExecutor } from './core/local-executor.js';
 import { validateOptions, type ExecutorOptions } from './options.js';
@@ -7,6 +8,11 @@ import type { Decision, LocalBackend } from './policy/rules.js';
 import { sizeBackend, sizedOptions } from './policy/sizing.js';
 import { TaskProfiles } from './policy/task-profile.js';
 import type { Task, TaskFunction } from './task.js';
+
+/** The distributed backend's code (BullMQ's link, the codec) is loaded on its first use. */
+const distributedFactory = lazyBackend(distributedFacts, () =>
+  import('./distributed/distributed-backend.js').then((m) => m.createDistributedBackend),
+);
 
 /**
  * Creates an executor. `backend: 'auto'` (the default) routes each task by the
@@ -23,7 +29,7 @@ export function createExecutor(options: ExecutorOptions = {}): Executor {
     // The same core as every backend, over BullMQ; BullMQ itself is loaded on the first run, so this stays synchronous.
     // Tasks run on the workers' executors, which measure them: the submitter measures nothing.
     const decision = explainDistributed(options);
-    return new LocalExecutor({ factory: createDistributedBackend, options, traits, decision: () => decision, profiles });
+    return new LocalExecutor({ factory: distributedFactory, options, traits, decision: () => decision, profiles });
   }
   const decision = (task?: Task | TaskFunction): Decision => {
     const explicit: Decision = {

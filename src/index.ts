@@ -1,6 +1,6 @@
 // Public exports only: see README for the guide to each.
 export { createExecutor } from './create-executor.js';
-export { createWorker } from './distributed/worker.js';
+export { createWorker } from './distributed/create-worker.js';
 export type { DistributedWorker, WorkerEvents } from './distributed/worker.js';
 export type { WorkerOptions } from './distributed/worker-options.js';
 export { defineTask, isTask } from './task.js';

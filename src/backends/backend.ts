@@ -71,6 +71,12 @@ export interface Backend {
    * none of p-queue's when a slot is free and nothing waits.
    */
   runNow?(task: Task | TaskFunction, input: unknown, label: string): unknown;
+  /**
+   * Its code is still being loaded (backends/lazy-backend.ts): the executor
+   * holds its calls until this settles (it never rejects), then hands them to
+   * `execute`. Undefined once loaded.
+   */
+  readonly loading?: Promise<void>;
   /** Throws (TaskNotPortableError, ...) if this backend can never run the task. */
   accept(task: Task | TaskFunction): void;
   /**

@@ -1,12 +1,22 @@
-/** Which factory builds which backend. Each backend lives in its own file. */
+/**
+ * Which factory builds which backend. Each backend lives in its own file; the
+ * pools are loaded on first use (lazy-backend.ts), so importing the library
+ * loads neither their code nor worker_threads or child_process.
+ */
 import type { LocalBackend } from '../policy/rules.js';
 import { createAsyncBackend } from './async.js';
 import type { BackendFactory } from './backend.js';
-import { createProcessBackend } from './process/pool.js';
-import { createThreadBackend } from './thread/thread.js';
+import { lazyBackend } from './lazy-backend.js';
+import { poolFacts } from './pool/pool-facts.js';
 
 export const backendFactories: Partial<Record<LocalBackend, BackendFactory>> = {
   async: createAsyncBackend,
-  thread: createThreadBackend,
-  process: createProcessBackend,
+  thread: lazyBackend(
+    (options) => poolFacts('thread', options),
+    () => import('./thread/thread.js').then((m) => m.createThreadBackend),
+  ),
+  process: lazyBackend(
+    (options) => poolFacts('process', options),
+    () => import('./process/pool.js').then((m) => m.createProcessBackend),
+  ),
 };

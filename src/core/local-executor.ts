@@ -84,6 +84,8 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
   #counters: CoreCounters = { running: 0, nextId: 1, tally: new TaskTally() };
   /** Dispatched to a pool that has not started them yet (sent ahead). */
   #ahead = 0;
+  /** Out of p-queue, held until the backend's code is loaded (Backend.loading): queued still. */
+  #awaitingLoad = new Set<Job>();
   #direct: DirectCalls | undefined;
   #reportsStart: boolean;
   /** Undefined when measurement is off. */
@@ -420,6 +422,20 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
       this.#drop(job);
       return DONE;
     }
+    const loading = this.#backend.loading;
+    if (loading !== undefined) {
+      // Handed over once the backend is there, so its result comes to #settle straight from it.
+      this.#awaitingLoad.add(job);
+      return loading.then(() => {
+        if (!this.#awaitingLoad.delete(job)) return undefined;
+        // Paused meanwhile: back to the front, as a call p-queue has not started.
+        if (this.#paused) {
+          this.#enqueue(job, true);
+          return undefined;
+        }
+        return this.#dispatch(job);
+      });
+    }
     if (this.#rateLimiter) {
       // p-queue is held as soon as the last token goes, so this is a safeguard: back to the front, still queued.
       if (!this.#rateLimiter.take()) {
@@ -559,6 +575,7 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
       job.retryTimer = undefined;
       this.#delayed--;
     }
+    this.#awaitingLoad.delete(job);
     if (this.#roomWaiters) this.#checkRoom();
     if (job.userSignal) unfollow(job.userSignal, job);
     this.#countFailure(job.reason, job);
@@ -607,14 +624,14 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
    * Free slots are never below 0 (distributed may run more than it counts on).
    */
   #waiting(): number {
-    const queued = this.#queue.size + this.#ahead + this.#delayed;
+    const queued = this.#queuedCount();
     // Paused or held by the rate limit: a free slot starts nothing.
     if (this.#paused || this.#held) return queued;
     return queued - Math.max(0, this.#backend.concurrency - this.#counters.running);
   }
 
   #queuedCount(): number {
-    return this.#queue.size + this.#ahead + this.#delayed;
+    return this.#queue.size + this.#ahead + this.#delayed + this.#awaitingLoad.size;
   }
 
   /** Resolves the onSizeLessThan() callers there is room for now (an arrow: it is p-queue's listener too). */

@@ -27,16 +27,15 @@ import { randomUUID } from 'node:crypto';
 import type { Backend, BackendContext, CancelSignal, TaskCall } from '../backends/backend.js';
 import { ConnectionLostError, ExecutorClosedError, TaskNotPortableError, WorkerCrashedError } from '../errors.js';
 import type { EventEmitter } from 'eventemitter3';
-import type { ExecutorEvents, TaskBackend } from '../executor.js';
-import type { ExecutorOptions } from '../options.js';
-import type { Decision } from '../policy/rules.js';
-import { isTask, taskLabel, type Task, type TaskFunction } from '../task.js';
+import type { ExecutorEvents } from '../executor.js';
+import type { Task, TaskFunction } from '../task.js';
 import { ClientLink, type JobState, type LinkListener } from './client-link.js';
 import { decodeError, decodeValue, encodeValue } from './codec.js';
 import { describeConnection, redisOptions } from './connection.js';
 import type { JobData, JobResult } from './protocol.js';
 import { MAX_INPUT_CHARS } from './job-data.js';
 import { rebuildRemoteError } from './remote-error.js';
+import { DEFAULT_QUEUE, MAP_WINDOW, refuseClosureRemote } from './submitter-facts.js';
 import { rootPath, toTaskRef, type TaskRef } from './task-ref.js';
 
 /** One call between `execute` and its settlement; `handleEvent` is its signal's abort. */
@@ -57,9 +56,6 @@ interface RemoteCall {
   handleEvent(): void;
 }
 
-const DEFAULT_QUEUE = 'unified-executor';
-/** `map`'s default window without `concurrency`: how many jobs one map keeps queued or running. */
-const MAP_WINDOW = 32;
 /** `reconnectTimeout` default, ms: long enough for a Redis restart or failover, short enough to notice. */
 const RECONNECT_TIMEOUT = 30_000;
 /** How long close/destroy wait for the last removals and cancel messages to reach Redis, ms. */
@@ -74,17 +70,6 @@ const RECONCILE_MS = 5000;
 
 export function createDistributedBackend(context: BackendContext): Backend {
   return new DistributedBackend(context);
-}
-
-/** Why every task of this executor runs on a queue: what `explain()` says. */
-export function explainDistributed(options: ExecutorOptions): Decision<TaskBackend> {
-  return {
-    backend: 'distributed',
-    rule: 'explicit',
-    reason:
-      `the executor was created with backend: 'distributed': every task is a job on queue '${options.queue ?? DEFAULT_QUEUE}' ` +
-      `at ${describeConnection(options.connection)}, run by a worker on its own auto executor`,
-  };
 }
 
 class DistributedBackend implements Backend {
@@ -147,11 +132,7 @@ class DistributedBackend implements Backend {
   }
 
   accept(task: Task | TaskFunction): void {
-    if (!isTask(task)) {
-      throw new TaskNotPortableError(
-        `Task ${taskLabel(task)} is a plain function, which cannot travel to another machine: define it with defineTask(module, exportName, traits)`,
-      );
-    }
+    refuseClosureRemote(task);
   }
 
   execute(call: TaskCall, signal: CancelSignal): Promise<unknown> {

@@ -28,7 +28,15 @@
  * Node's flag) goes to child processes as given; for threads one probe Worker
  * asks Node itself (see `workerRefuses`).
  */
-import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+
+/**
+ * worker_threads, loaded only to probe a flag the table does not know:
+ * importing the library must not load it (it pulls in Node's streams).
+ */
+function probeWorker(): typeof import('node:worker_threads').Worker {
+  return (createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads')).Worker;
+}
 
 type Kind = 'runs-other' | 'inspector' | 'heap' | 'per-process' | 'both';
 
@@ -233,6 +241,7 @@ function workerRefuses(unknown: string[][]): Set<string> {
   if (fresh.length > 0) {
     let message: string | undefined;
     try {
+      const Worker = probeWorker();
       const probe = new Worker('', { eval: true, execArgv: fresh.flat(), stdout: true, stderr: true });
       probe.on('error', () => {});
       probe.unref();

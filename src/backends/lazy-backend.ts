@@ -30,6 +30,7 @@ export interface BackendFacts {
   readonly capacity?: number;
   readonly mapWindow?: number;
   readonly reportsStart?: boolean;
+  readonly retriesItself?: boolean;
   /** Throws, as the backend's own `accept` would, for a task it can never run. */
   accept(task: Task | TaskFunction): void;
 }
@@ -48,6 +49,7 @@ class LazyBackend implements Required<Omit<Backend, 'runNow' | 'loading'>> {
   readonly kind: TaskBackend;
   readonly concurrency: number;
   readonly reportsStart: boolean;
+  readonly retriesItself: boolean;
   #facts: BackendFacts;
   #backend: Backend | undefined;
   /** The backend once made; undefined if close() or destroy() came first. */
@@ -63,6 +65,7 @@ class LazyBackend implements Required<Omit<Backend, 'runNow' | 'loading'>> {
     this.kind = facts.kind;
     this.concurrency = facts.concurrency;
     this.reportsStart = facts.reportsStart === true;
+    this.retriesItself = facts.retriesItself === true;
     // Made as soon as its code is there, not at the first call: a pool starts its minWorkers now, as before.
     this.#ready = load().then((factory) => {
       if (this.#state !== 'open') return undefined;

@@ -28,6 +28,7 @@ import type { Backend, BackendContext, CancelSignal, TaskCall } from '../backend
 import { ConnectionLostError, ExecutorClosedError, TaskNotPortableError, WorkerCrashedError } from '../errors.js';
 import type { EventEmitter } from 'eventemitter3';
 import type { ExecutorEvents } from '../executor.js';
+import type { ExecutorOptions } from '../options.js';
 import type { Task, TaskFunction } from '../task.js';
 import { ClientLink, type JobState, type LinkListener } from './client-link.js';
 import { decodeError, decodeValue, encodeValue } from './codec.js';

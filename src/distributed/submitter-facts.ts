@@ -48,6 +48,8 @@ export function distributedFacts(options: ExecutorOptions): BackendFacts {
     capacity: Number.POSITIVE_INFINITY,
     mapWindow: options.concurrency ?? MAP_WINDOW,
     reportsStart: true,
+    // BullMQ's attempts and backoff run the retries.
+    retriesItself: true,
     accept: refuseClosureRemote,
   };
 }

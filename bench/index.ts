@@ -7,6 +7,7 @@
  *   npm run bench               full run (about 8 minutes on 2 cores)
  *   npm run bench -- --quick    every contender once, small sizes (under a minute)
  *   npm run bench -- --runtimes tiny-task throughput per runtime (Node lines, Bun, Deno): bench/runtimes.ts
+ *   npm run bench -- --pacing [--quick]  section 7 alone (pacing: no-options cost, rate-limit accuracy)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -21,6 +22,7 @@ import { runtimesBench } from './runtimes.js';
 import type { Row } from './results.js';
 import { ioWorkloads } from './workloads/io.js';
 import { measurementOverhead } from './workloads/overhead.js';
+import { pacingSection } from './workloads/pacing.js';
 import { poolFamily } from './workloads/pools.js';
 import { childPids, childrenGone } from './workloads/proc.js';
 import { startupWorkload } from './workloads/startup.js';
@@ -39,6 +41,7 @@ async function main(): Promise<void> {
   rows.push(...(await startupWorkload(config)));
   progress('distributed backend (when redis-server is installed)');
   const scaleOut = await distributedSection(quick);
+  const pacing = await pacingSection(config);
 
   const leftover = await childrenGone();
   if (leftover.length > 0) throw new Error(`Child processes left running after every pool closed: ${leftover.join(', ')}`);
@@ -56,7 +59,8 @@ async function main(): Promise<void> {
   };
   // Section 6 goes after the five local workloads, before the regret and the aims.
   const section6 = scaleOut && `\n### 6. Scale out: the distributed backend on local Redis\n\n${scaleOut}`;
-  const report = markdownReport(rows, regret, aims, config, info).replace('\n### Policy regret', `${section6}\n### Policy regret`);
+  const section7 = `\n### 7. Pacing: no cost without the options, and rate-limit accuracy\n\n${pacing}`;
+  const report = markdownReport(rows, regret, aims, config, info).replace('\n### Policy regret', `${section6 || ''}${section7}\n### Policy regret`);
   process.stdout.write(report);
 
   // Quick runs never overwrite the committed results of a full run.
@@ -71,6 +75,7 @@ async function main(): Promise<void> {
 
 try {
   if (process.argv.includes('--runtimes')) await runtimesBench(process.argv.slice(2));
+  else if (process.argv.includes('--pacing')) process.stdout.write(await pacingSection(config));
   else await main();
 } finally {
   // Belt and braces: name any child still alive (none should be).

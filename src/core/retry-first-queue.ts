@@ -32,22 +32,22 @@ export class RetryFirstQueue implements Queue<RunFunction, EnqueueOptions> {
   #head = 0;
 
   enqueue(run: RunFunction, options?: Partial<EnqueueOptions>): void {
-    const priority = options?.priority ?? 0;
-    const entry: Entry = { priority, id: options?.id, run };
-    const front = options?.front === true;
-    if (this.size === 0) {
+    const { priority = 0, id } = options ?? {};
+    const entry: Entry = { priority, id, run };
+    if (this.#queue.length === this.#head) {
       this.#queue.length = 0;
       this.#head = 0;
       this.#queue.push(entry);
       return;
     }
     // The common case: same or lower priority than the tail, appended (FIFO within a priority).
-    if (!front && this.#queue[this.#queue.length - 1]!.priority >= priority) {
+    // A retry (`front`) is rare: only then is the option read.
+    if (this.#queue[this.#queue.length - 1]!.priority >= priority && options?.front !== true) {
       this.#queue.push(entry);
       return;
     }
     this.#compact();
-    this.#queue.splice(this.#insertionIndex(priority, front), 0, entry);
+    this.#queue.splice(this.#insertionIndex(priority, options?.front === true), 0, entry);
   }
 
   dequeue(): RunFunction | undefined {

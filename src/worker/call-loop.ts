@@ -81,6 +81,8 @@ export class CallLoop {
   /** Inbound `run` messages so far. */
   #messages = 0;
   #pumping = false;
+  /** executor.pause(): calls wait in the inbox until `resume`. */
+  #paused = false;
   #flushScheduled = false;
   #flushSoon = () => {
     this.#flushScheduled = false;
@@ -122,6 +124,16 @@ export class CallLoop {
       case TAG.drop:
         this.#drop(message.slice(1) as number[]);
         break;
+      case TAG.pause:
+        // The pool learns starts from results: it hears the results first, then which calls run.
+        this.#paused = true;
+        if (this.#outbox.length > 1) this.#flush();
+        this.#post([TAG.paused, ...this.#active]);
+        break;
+      case TAG.resume:
+        this.#paused = false;
+        this.#pump();
+        break;
     }
   }
 
@@ -149,7 +161,7 @@ export class CallLoop {
     if (this.#pumping) return;
     this.#pumping = true;
     const inbox = this.#inbox;
-    while (this.#active.size < this.#perWorker && this.#head < inbox.length) {
+    while (!this.#paused && this.#active.size < this.#perWorker && this.#head < inbox.length) {
       const call = inbox[this.#head]!;
       inbox[this.#head++] = undefined as unknown as InboxCall;
       if (this.#outbox.length > 1 && !this.#mayHoldResultsBefore(call)) this.#flush();

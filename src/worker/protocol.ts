@@ -30,6 +30,15 @@ export const TAG = {
   close: 6,
   /** Worker -> pool: `[dropped, id, ...]`: dropped calls it had not started (skipped; their slots are free). */
   dropped: 7,
+  /** Pool -> worker: `[pause]`: start no call until `resume` (executor.pause(); calls sent ahead wait here). */
+  pause: 8,
+  /** Pool -> worker: `[resume]`: start calls again. */
+  resume: 9,
+  /**
+   * Worker -> pool: `[paused, id, ...]`, the answer to `pause`, after the results it held: the calls
+   * running then. The pool may not have seen them start (it learns starts from results): now it has.
+   */
+  paused: 10,
 } as const;
 
 /**
@@ -60,9 +69,11 @@ export type ReadyMessage = [typeof TAG.ready, threadId?: number];
 export type ResultsMessage = [typeof TAG.results, ...unknown[]];
 export type StartedMessage = [typeof TAG.started, ...number[]];
 export type DroppedMessage = [typeof TAG.dropped, ...number[]];
+export type PauseMessage = [typeof TAG.pause] | [typeof TAG.resume];
+export type PausedMessage = [typeof TAG.paused, ...number[]];
 
-export type PoolMessage = DefineMessage | RunMessage | DropMessage | CloseMessage;
-export type WorkerMessage = ReadyMessage | ResultsMessage | StartedMessage | DroppedMessage;
+export type PoolMessage = DefineMessage | RunMessage | DropMessage | CloseMessage | PauseMessage;
+export type WorkerMessage = ReadyMessage | ResultsMessage | StartedMessage | DroppedMessage | PausedMessage;
 
 /** A sampled call's measures on the wire: `[runMs, syncMs, cpuMs, queuedMs]` (cpuMs undefined where unreadable). */
 export type WireSample = [number, number, number | undefined, number];

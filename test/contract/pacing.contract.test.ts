@@ -114,9 +114,7 @@ describe.each(backendsUnderTest)('pacing on the $name backend', (backend) => {
   });
 
   describe('pause and resume', () => {
-    // Pools: the worker holding calls sent ahead is the pool protocol's part, landing after issue 16's rework of it.
-    const poolHoldPending = backend.name === 'thread' || backend.name === 'process';
-    it.skipIf(poolHoldPending)('running tasks finish, queued and sent-ahead ones do not start until resume(), then all finish', async () => {
+    it('running tasks finish, queued and sent-ahead ones do not start until resume(), then all finish', async () => {
       const executor = make({ slots: 2 });
       const running = started(executor, 2);
       const slow = [0, 1].map((i) => executor.run(tasks.sleep, { ms: 300, value: `slow ${i}` }));
@@ -139,6 +137,33 @@ describe.each(backendsUnderTest)('pacing on the $name backend', (backend) => {
       expect(executor.paused).toBe(false);
       expect(await Promise.all(quick)).toEqual([0, 1, 2, 3, 4, 5]);
     });
+
+    it.runIf(backend.name === 'thread' || backend.name === 'process')(
+      'a call held in a paused worker can be aborted without ending the worker, and a timed one times out from its start after resume()',
+      async () => {
+        const executor = make({ slots: 1 });
+        let exits = 0;
+        executor.on('workerExit', () => exits++);
+        const running = started(executor);
+        const slow = executor.run(tasks.sleep, { ms: 200, value: 'slow' });
+        await running;
+        const controller = new AbortController();
+        const held = outcome(executor.run(tasks.sleep, { ms: 1, value: 'held' }, { signal: controller.signal }));
+        const timed = outcome(executor.run(tasks.hang, null, { timeout: 150 }));
+        await delay(30); // sent ahead to the busy worker
+        executor.pause();
+        expect(await slow).toBe('slow');
+        await delay(300); // longer than the timeout: it has not started, so it has not timed out
+        controller.abort(new Error('dropped while held'));
+        expect(((await held) as { error: Error }).error.message).toBe('dropped while held');
+        expect(executor.stats()).toMatchObject({ queued: 1, running: 0 });
+        expect(exits).toBe(0);
+        const began = performance.now();
+        executor.resume();
+        expect(((await timed) as { error: unknown }).error).toBeInstanceOf(TaskTimeoutError);
+        expect(performance.now() - began).toBeGreaterThanOrEqual(140);
+      },
+    );
 
     it('while paused, a queued task counts for maxQueue, can be aborted, and close() waits for resume()', async () => {
       const executor = make({ slots: 2, maxQueue: 2 });

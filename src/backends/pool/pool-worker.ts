@@ -83,8 +83,12 @@ export class PoolWorker {
     return this.line.length - this.running;
   }
 
-  /** Marks started the calls now at the front of the line (sent ones only); returns how many. */
+  /** It was told to start no call (executor.pause()): it holds what it was sent. */
+  held = false;
+
+  /** Marks started the calls now at the front of the line (sent ones only); returns how many. None while held. */
   promote(perWorker: number): number {
+    if (this.held) return 0;
     let started = 0;
     while (this.running < perWorker && this.running < this.line.length) {
       const call = this.line[this.running]!;
@@ -97,6 +101,20 @@ export class PoolWorker {
       call.call.markStarted();
     }
     return started;
+  }
+
+  /**
+   * It paused with these calls running (its answer to `pause`, after the
+   * results it held): those at the front of the line not yet seen to start have.
+   */
+  confirmRunning(ids: number[]): void {
+    const running = new Set(ids);
+    while (this.running < this.line.length && running.has(this.line[this.running]!.id)) {
+      const call = this.line[this.running++]!;
+      if (call.state === 'dropping') continue;
+      call.state = 'running';
+      call.call.markStarted();
+    }
   }
 
   /** A call left the line (settled or aborted). */

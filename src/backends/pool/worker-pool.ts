@@ -48,6 +48,8 @@ export abstract class WorkerPool implements Backend {
   #inLine = new Map<number, PoolCall>();
   #dirty: PoolWorker[] = [];
   #flushScheduled = false;
+  /** executor.pause(): workers hold their calls. */
+  #paused = false;
   #nextId = 1;
   #tasks = new TaskKeys();
   #state: 'open' | 'closed' = 'open';
@@ -204,8 +206,35 @@ export abstract class WorkerPool implements Backend {
     }
   }
 
+  /**
+   * executor.pause(): every worker, and any started later, holds the calls it
+   * was sent (and those still to come) until resume(); the pool stops
+   * inferring starts from results meanwhile.
+   */
+  pause(): void {
+    this.#paused = true;
+    for (const worker of this.#workers.all.values()) this.#tellHold(worker);
+  }
+
+  resume(): void {
+    this.#paused = false;
+    for (const worker of this.#workers.all.values()) {
+      this.#tellHold(worker);
+      // It starts the calls at the front of its line now, as many as it has slots.
+      if (worker.state !== 'starting' && worker.state !== 'stopping') worker.promote(this.#settings.perWorker);
+    }
+  }
+
+  /** Tells `worker` to hold or go on, when that differs from what it was last told (a new worker: before its first call). */
+  #tellHold(worker: PoolWorker): void {
+    if (worker.held === this.#paused || worker.state === 'stopping') return;
+    worker.held = this.#paused;
+    worker.handle.send([this.#paused ? TAG.pause : TAG.resume]);
+  }
+
   /** Sends what `worker` has not been sent; a call whose input cannot be cloned fails alone. */
   #sendTo(worker: PoolWorker): void {
+    this.#tellHold(worker);
     for (const { pending, error } of worker.send()) {
       this.#settle(pending);
       pending.reject(this.notPortable(pending.call, error));
@@ -222,6 +251,7 @@ export abstract class WorkerPool implements Backend {
     if (message[0] === TAG.results) this.#onResults(worker, message);
     else if (message[0] === TAG.ready) this.#onReady(worker);
     else if (message[0] === TAG.dropped) this.#onDropped(worker, message.slice(1) as number[]);
+    else if (message[0] === TAG.paused) worker.confirmRunning(message.slice(1) as number[]);
     else if (message[0] === TAG.started) {
       // Calls we dropped had started: they run for no one; end the worker.
       if (worker.state !== 'stopping') this.#workers.stop(worker, 'a task aborted just as it started was still running in it');

@@ -8,8 +8,7 @@ import type { Decision, LocalBackend } from './policy/rules.js';
 import type { TaskProfile } from './policy/task-profile.js';
 import type { BackendStats, Percentiles } from './core/stats.js';
 import type { Task, TaskFunction } from './task.js';
-import type { RateLimit } from './core/rate-limiter.js';
-import type { RetryDelay, RetryOn } from './core/retry-policy.js';
+import type { RateLimit, RetryDelay, RetryOn } from './pacing.js';
 
 export type { RateLimit, RetryDelay, RetryOn };
 

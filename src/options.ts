@@ -5,8 +5,8 @@
 import type { BackendName } from './executor.js';
 import { validatePolicy, validateTraits, type PolicyOptions, type TaskTraits } from './policy/rules.js';
 import { checkHeapLimitSupported } from './worker/runtime.js';
-import type { RateLimit } from './core/rate-limiter.js';
-import { retryOptionsProblem, type RetryDelay, type RetryOn } from './core/retry-policy.js';
+import { retryOptionsProblem } from './core/retry-policy.js';
+import type { RateLimit, RetryDelay, RetryOn } from './pacing.js';
 import { checkExecArgv } from './worker/worker-flags.js';
 
 export interface ResourceLimits {

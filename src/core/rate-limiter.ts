@@ -22,13 +22,7 @@
  */
 import type { EventEmitter } from 'eventemitter3';
 import type { ExecutorEvents } from '../executor.js';
-
-export interface RateLimit {
-  /** Task starts allowed in any window of `intervalMs`. Integer, minimum 1. */
-  readonly limit: number;
-  /** The window, ms. Integer, minimum 1. */
-  readonly intervalMs: number;
-}
+import type { RateLimit } from '../pacing.js';
 
 /** A queue that spends the budget (one per backend executor). */
 export interface RateLimited {

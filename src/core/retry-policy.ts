@@ -8,11 +8,7 @@
  * at 30 s: many callers retrying after one outage spread out instead of
  * coming back together.
  */
-import type { RunOptions } from '../executor.js';
-import type { ExecutorOptions } from '../options.js';
-
-export type RetryDelay = number | ((attempt: number, error: unknown) => number);
-export type RetryOn = (error: unknown, attempt: number) => boolean;
+import type { RetrySettings } from '../pacing.js';
 
 /** The first retry's default delay bound, ms (it doubles per attempt). */
 export const RETRY_BASE_MS = 100;
@@ -50,7 +46,7 @@ export function retryOptionsProblem(options: { retries?: unknown; retryDelay?: u
 }
 
 /** Extra runs allowed for one call: its own `retries`, else the executor's. */
-export function retriesOf(run: RunOptions, executor: ExecutorOptions): number {
+export function retriesOf(run: RetrySettings, executor: RetrySettings): number {
   return run.retries ?? executor.retries ?? 0;
 }
 
@@ -60,8 +56,8 @@ export function retriesOf(run: RunOptions, executor: ExecutorOptions): number {
  * `retryOn` declines; what a throwing `retryOn` or a bad `retryDelay` result is).
  */
 export function retryDecision(
-  run: RunOptions,
-  executor: ExecutorOptions,
+  run: RetrySettings,
+  executor: RetrySettings,
   attempt: number,
   error: unknown,
   label: string,

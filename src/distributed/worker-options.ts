@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RateLimit } from '../core/rate-limiter.js';
+import type { RateLimit } from '../pacing.js';
 import { validateRateLimit, type ExecutorOptions } from '../options.js';
 import { redisOptions } from './connection.js';
 import { rootPath } from './task-ref.js';

@@ -341,7 +341,11 @@ class DistributedBackend implements Backend {
 
   #onCompleted(jobId: string, returnvalue: string): void {
     const remote = this.#calls.get(jobId);
-    if (!remote) return;
+    if (!remote) {
+      // Ours, but its caller moved on (abort, timeout): nobody will read it, it may go now.
+      void this.#link?.then((link) => link.forget(jobId));
+      return;
+    }
     let result: JobResult;
     let value: unknown;
     try {

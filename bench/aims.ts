@@ -3,6 +3,7 @@ import type { BenchConfig } from './config.js';
 import { medianOf, type Row } from './results.js';
 import type { RegretRow } from './regret.js';
 import { measurementCost } from './output/markdown.js';
+import { PROMISE_CASE } from './workloads/pools.js';
 
 export interface Aim {
   aim: string;
@@ -41,9 +42,15 @@ export function checkAims(rows: Row[], regret: RegretRow[], _config: BenchConfig
   const wp = tiny('workerpool process')!;
   aims.push(aim('process backend >= 3x workerpool process', oursProcess / wp, 3, true, `ours ${fmt(oursProcess)}/s vs ${fmt(wp)}/s`));
 
-  const pq = rows.find((r) => r.workload === 'tiny' && r.name.startsWith('p-queue'))!.summary.median;
+  const pq = rows.find((r) => r.workload === 'tiny' && r.case === '' && r.name.startsWith('p-queue'))!.summary.median;
   const oursAsync = tiny('ours async')!;
   aims.push(aim('async backend >= 0.9x raw p-queue', oursAsync / pq, 0.9, true, `ours ${fmt(oursAsync)}/s vs p-queue ${fmt(pq)}/s`));
+  const promised = (ours: boolean) => rows.find((r) => r.workload === 'tiny' && r.case === PROMISE_CASE && r.ours === ours)?.summary.median;
+  const [oursPromised, pqPromised] = [promised(true), promised(false)];
+  if (oursPromised !== undefined && pqPromised !== undefined) {
+    aims.push(aim('async backend >= 0.9x raw p-queue, tasks that return a promise', oursPromised / pqPromised, 0.9, true,
+      `ours ${fmt(oursPromised)}/s vs p-queue ${fmt(pqPromised)}/s`));
+  }
 
   for (const family of ['thread', 'process'] as const) {
     const eff = medianOf(rows, { workload: 'cpu', name: `ours ${family}`, metric: 'efficiency' })!;
@@ -62,6 +69,26 @@ export function checkAims(rows: Row[], regret: RegretRow[], _config: BenchConfig
     const b = startup(raw);
     aims.push(aim(`start-up to first result <= 1.1x ${raw === 'fork pool (floor)' ? 'a raw fork pool' : 'raw piscina'}`, a / b, 1.1, false,
       `${a.toFixed(0)} ms vs ${b.toFixed(0)} ms`));
+  }
+
+  const effOf = (name: string) => medianOf(rows, { workload: 'cpu', name, metric: 'efficiency' });
+  const [effOurs, effFork] = [effOf('ours process'), effOf('fork pool (floor)')];
+  if (effOurs !== undefined && effFork !== undefined) {
+    aims.push(aim('process CPU efficiency >= the fork pool\'s - 0.02', effOurs - effFork, -0.02, true, `${effOurs.toFixed(3)} vs ${effFork.toFixed(3)}`));
+  }
+
+  for (const how of ['esm', 'cjs'] as const) {
+    const ms = (ours: boolean) => rows.find((r) => r.workload === 'import' && r.case === how && r.ours === ours)?.summary.median;
+    const [a, b] = [ms(true), ms(false)];
+    if (a === undefined || b === undefined) continue;
+    const call = how === 'esm' ? 'import()' : 'require()';
+    aims.push(aim(`${call} of the package <= 1.0x ${call} of piscina`, a / b, 1, false, `${a.toFixed(1)} ms vs ${b.toFixed(1)} ms`));
+  }
+
+  const rate = (name: string) => medianOf(rows, { workload: 'payload', name, metric: 'tasks/s' });
+  const [bigOurs, bigPiscina] = [rate('ours thread'), rate('piscina, all at once')];
+  if (bigOurs !== undefined && bigPiscina !== undefined) {
+    aims.push(aim('1 MiB inputs on 2 threads >= piscina\'s throughput', bigOurs / bigPiscina, 1, true, `${fmt(bigOurs)}/s vs ${fmt(bigPiscina)}/s`));
   }
 
   const worst = regret.reduce((a, b) => (b.regret > a.regret ? b : a));

@@ -11,14 +11,18 @@ import { Piscina } from 'piscina';
 import { FixedThreadPool } from 'poolifier';
 import Tinypool from 'tinypool';
 import workerpool from 'workerpool';
-import { createExecutor, defineTask, type Executor, type ExecutorOptions } from 'unified-executor';
+import { createExecutor, defineTask, type Executor, type ExecutorOptions, type Task } from 'unified-executor';
 import { ForkPool } from './peers/fork-pool.js';
 // @ts-expect-error: a plain .mjs task module without types
 import * as local from './tasks/work.mjs';
 
 export type Family = 'thread' | 'process' | 'async';
-/** echo: input -> input (the pool's cost, not the task's); spin: ~input ms of CPU. */
-export type TaskName = 'echo' | 'spin';
+/**
+ * echo: input -> input (the pool's cost, not the task's); spin: ~input ms of CPU;
+ * echoAsync: echo as an async function (async peers only); size: a large input's
+ * byteLength (ours and piscina only: workload 8).
+ */
+export type TaskName = 'echo' | 'spin' | 'echoAsync' | 'size';
 
 export interface Contender {
   name: string;
@@ -47,10 +51,12 @@ const workerpoolFile = fileURLToPath(new URL('./process/workerpool-worker.mjs', 
 export const tasks = {
   echo: defineTask<(n: number) => number>(workUrl),
   spin: defineTask<(ms: number) => number>(workUrl, 'spin'),
+  echoAsync: defineTask<(n: number) => Promise<number>>(workUrl, 'echoAsync'),
+  size: defineTask<(bytes: Uint8Array) => number>(workUrl, 'size'),
   sleep: defineTask<(ms: number) => number>(workUrl, 'sleep'),
   block: defineTask<(ms: number) => number>(workUrl, 'block'),
 };
-const localTasks: Record<TaskName, (n: number) => unknown> = { echo: local.default, spin: local.spin };
+const localTasks: Record<TaskName, (n: number) => unknown> = { echo: local.default, spin: local.spin, echoAsync: local.echoAsync, size: local.size };
 /** piscina's and tinypool's name for the default export. */
 const exportName = (task: TaskName) => (task === 'echo' ? 'default' : task);
 
@@ -67,7 +73,7 @@ function ours(name: string, family: Family, options: ExecutorOptions): Contender
     create: (workers) => {
       const pool = family === 'async' ? {} : { maxWorkers: workers, minWorkers: workers, execArgv: [] };
       const executor = createExecutor({ backend: family, ...pool, ...options });
-      return { name, family, ours: true, executor, run: (task, input) => executor.run(tasks[task], input), close: () => executor.close() };
+      return { name, family, ours: true, executor, run: (task, input) => executor.run(tasks[task] as Task<number, unknown>, input), close: () => executor.close() };
     },
   };
 }

@@ -19,6 +19,8 @@ export interface BenchConfig {
   repeats: number;
   /** Workload 1 and 4: tiny tasks per measurement. */
   tiny: number;
+  /** Workload 1 on the async family: issue 19's 100,000 tiny tasks at 500 in flight. */
+  asyncTiny: number;
   /** Tiny tasks of the warm-up: enough for the JIT to compile the hot paths on both sides. */
   tinyWarmup: number;
   /** Workload 2: CPU tasks, each `cpuMs` of busy loop. */
@@ -27,6 +29,10 @@ export interface BenchConfig {
   io: IoClass[];
   /** Workload 5: fresh pools started per contender (each is also a memory sample). */
   startupRepeats: number;
+  /** Workload 7: fresh processes per contender importing (or requiring) the package. */
+  importRepeats: number;
+  /** Workload 8: calls with a 1 MiB Uint8Array input each (copied), per fresh process, after `warmup` of them. */
+  payload: { calls: number; warmup: number; bytes: number; repeats: number };
 }
 
 export function benchConfig(quick: boolean): BenchConfig {
@@ -38,6 +44,7 @@ export function benchConfig(quick: boolean): BenchConfig {
       workers: 2,
       repeats: 1,
       tiny: 2_000,
+      asyncTiny: 2_000,
       tinyWarmup: 300,
       cpuTasks: 40,
       cpuMs: 5,
@@ -48,6 +55,8 @@ export function benchConfig(quick: boolean): BenchConfig {
         { id: 'io-blocking', task: 'block', tasks: 100, inFlight: 100, waitMs: 10 },
       ],
       startupRepeats: 1,
+      importRepeats: 1,
+      payload: { calls: 100, warmup: 20, bytes: 2 ** 20, repeats: 1 },
     };
   }
   return {
@@ -57,6 +66,7 @@ export function benchConfig(quick: boolean): BenchConfig {
     repeats: 5,
     // The issue's sizes: 50k tiny tasks, 200 CPU tasks of ~5 ms, the guide's three I/O classes.
     tiny: 50_000,
+    asyncTiny: 100_000,
     tinyWarmup: 5_000,
     cpuTasks: 200,
     cpuMs: 5,
@@ -66,5 +76,9 @@ export function benchConfig(quick: boolean): BenchConfig {
       { id: 'io-blocking', task: 'block', tasks: 400, inFlight: 400, waitMs: 10 },
     ],
     startupRepeats: 5,
+    // Single imports vary by several ms with the machine's load: 15 fresh processes each.
+    importRepeats: 15,
+    // Issue 19's figure: 2,000 calls of 1 MiB on 2 threads after a warm-up, median of 3 fresh processes.
+    payload: { calls: 2_000, warmup: 200, bytes: 2 ** 20, repeats: 3 },
   };
 }

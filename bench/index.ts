@@ -25,6 +25,8 @@ import { measurementOverhead } from './workloads/overhead.js';
 import { pacingSection } from './workloads/pacing.js';
 import { poolFamily } from './workloads/pools.js';
 import { childPids, childrenGone } from './workloads/proc.js';
+import { importWorkload } from './workloads/import.js';
+import { payloadWorkload } from './workloads/payload.js';
 import { startupWorkload } from './workloads/startup.js';
 
 const quick = process.argv.includes('--quick');
@@ -39,6 +41,8 @@ async function main(): Promise<void> {
   rows.push(...(await measurementOverhead(config)));
   rows.push(...(await ioWorkloads(config)));
   rows.push(...(await startupWorkload(config)));
+  rows.push(...(await importWorkload(config)));
+  rows.push(...(await payloadWorkload(config)));
   progress('distributed backend (when redis-server is installed)');
   const scaleOut = await distributedSection(quick);
   const pacing = await pacingSection(config);
@@ -57,10 +61,12 @@ async function main(): Promise<void> {
     loadAfter: loadavg(),
     durationS: (performance.now() - began) / 1000,
   };
-  // Section 6 goes after the five local workloads, before the regret and the aims.
+  // Sections 6 and 7 go after the five local workloads, before 8 (loading), 9 (large inputs), the regret and the aims.
   const section6 = scaleOut && `\n### 6. Scale out: the distributed backend on local Redis\n\n${scaleOut}`;
   const section7 = `\n### 7. Pacing: no cost without the options, and rate-limit accuracy\n\n${pacing}`;
-  const report = markdownReport(rows, regret, aims, config, info).replace('\n### Policy regret', `${section6 || ''}${section7}\n### Policy regret`);
+  const local = markdownReport(rows, regret, aims, config, info);
+  const anchor = local.includes('\n### 8. ') ? '\n### 8. ' : '\n### Policy regret';
+  const report = local.replace(anchor, `${section6 || ''}${section7}${anchor}`);
   process.stdout.write(report);
 
   // Quick runs never overwrite the committed results of a full run.

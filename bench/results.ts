@@ -3,7 +3,7 @@ import type { Family } from './comparators.js';
 import { summarize, type Summary } from './stats.js';
 
 export interface Row {
-  workload: 'tiny' | 'map' | 'cpu' | 'io' | 'startup';
+  workload: 'tiny' | 'map' | 'cpu' | 'io' | 'startup' | 'import' | 'payload';
   /** Sub-case: the I/O class id, or '' when the workload has one case. */
   case: string;
   family: Family;

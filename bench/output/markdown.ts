@@ -5,6 +5,7 @@ import type { RegretRow } from '../regret.js';
 import type { Row } from '../results.js';
 import type { Summary } from '../stats.js';
 import { MEASURED, OVERHEAD_CASE, UNMEASURED, UNMEASURED_AGAIN } from '../workloads/overhead.js';
+import { PROMISE_CASE } from '../workloads/pools.js';
 
 export interface RunInfo {
   date: string;
@@ -34,13 +35,24 @@ export function markdownReport(rows: Row[], regret: RegretRow[], aims: Aim[], co
       `(1/5/15 min); ${config.repeats} interleaved repeat(s) after a warm-up, medians with min–max; pools of ${config.workers}; ${num(info.durationS)} s in all.`,
   );
 
-  out.push(`\n### 1. Tiny tasks (input → input), ${num(config.tiny)} per repeat\n`);
+  out.push(`\n### 1. Tiny tasks (input → input), ${num(config.tiny)} per repeat (async: ${num(config.asyncTiny)}, 500 in flight)\n`);
   out.push(
     table(['backend', 'contender', 'tasks/s', 'µs/task', 'tasks/s min–max'], ['---', '---', '---:', '---:', '---:'],
       of('tiny', 'tasks/s')
-        .filter((r) => r.case !== OVERHEAD_CASE)
+        .filter((r) => r.case === '')
         .map((r) => [r.family, name(r), num(r.summary.median), num(1e6 / r.summary.median, 1), spread(r.summary)])),
   );
+  const promised = of('tiny', 'tasks/s').filter((r) => r.case === PROMISE_CASE);
+  if (promised.length > 0) {
+    out.push(
+      `\nThe same on the async backend with a task that returns a promise (\`async (x) => x\`), ${num(config.asyncTiny)} at 500 in flight: ` +
+        'a call that returns a plain value ends before `run()` returns, one that returns a promise takes a p-queue slot:\n',
+    );
+    out.push(
+      table(['contender', 'tasks/s', 'µs/task', 'tasks/s min–max'], ['---', '---:', '---:', '---:'],
+        promised.map((r) => [name(r), num(r.summary.median), num(1e6 / r.summary.median, 1), spread(r.summary)])),
+    );
+  }
 
   const overhead = measurementCost(rows);
   if (overhead) {
@@ -95,6 +107,32 @@ export function markdownReport(rows: Row[], regret: RegretRow[], aims: Aim[], co
     table(['backend', 'contender', 'first result ms', 'ms min–max', 'memory MB'], ['---', '---', '---:', '---:', '---:'],
       of('startup', 'ms').map((r) => [r.family, name(r), num(r.summary.median), spread(r.summary), num(mb.find((m) => m.name === r.name)!.summary.median, 1)])),
   );
+
+  const imports = of('import', 'ms');
+  if (imports.length > 0) {
+    out.push(`\n### 8. Loading the package, each in a fresh process (ms, median of ${config.importRepeats})\n`);
+    out.push(
+      table(['how', 'contender', 'ms', 'ms min–max', 'ours ÷ piscina'], ['---', '---', '---:', '---:', '---:'],
+        imports.map((r) => {
+          const peer = imports.find((p) => !p.ours && p.case === r.case)!;
+          return [r.case === 'esm' ? '`import()`' : '`require()`', name(r), num(r.summary.median, 1), spread(r.summary, 1), r.ours ? `${num(r.summary.median / peer.summary.median, 2)}×` : ''];
+        })),
+    );
+  }
+
+  const payload = of('payload', 'tasks/s');
+  if (payload.length > 0) {
+    const { calls, bytes, repeats } = config.payload;
+    out.push(
+      `\n### 9. Large inputs: ${num(calls)} calls with a ${num(bytes / 2 ** 20)} MiB \`Uint8Array\` input each (copied), ` +
+        `${config.workers} threads, each repeat a fresh process (median of ${repeats})\n`,
+    );
+    const rss = of('payload', 'MB');
+    out.push(
+      table(['contender', 'calls/s', 'calls/s min–max', 'peak RSS MB'], ['---', '---:', '---:', '---:'],
+        payload.map((r) => [name(r), num(r.summary.median), spread(r.summary), num(rss.find((m) => m.name === r.name)!.summary.median)])),
+    );
+  }
 
   out.push('\n### Policy regret: time(auto\'s pick) ÷ time(fastest backend), ms medians\n');
   out.push(

@@ -3,6 +3,16 @@
 // waits of the guide's I/O classes.
 export { default, spin } from '../process/tasks.mjs';
 
+/** The tiny task as an async function: its result is a promise (the async backend's other fast path). */
+export async function echoAsync(input) {
+  return input;
+}
+
+/** A large input's size: only the input crosses to the worker (issue 19's 1 MiB workload). */
+export function size(bytes) {
+  return bytes.byteLength;
+}
+
 /** Non-blocking I/O stand-in: awaits a timer of `ms`. */
 export function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms, ms));

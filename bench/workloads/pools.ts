@@ -4,7 +4,7 @@
  * vs one `run` per item (ours), and CPU tasks (parallel efficiency vs serial).
  */
 import type { BenchConfig } from '../config.js';
-import { contenderSpecs, tasks, type Contender, type Family } from '../comparators.js';
+import { contenderSpecs, tasks, type Contender, type Family, type TaskName } from '../comparators.js';
 import { closeAll, feed, interleaved, progress, timed, withDeadline } from '../harness.js';
 import { row, type Row } from '../results.js';
 // @ts-expect-error: a plain .mjs task module without types
@@ -14,15 +14,20 @@ interface Entry {
   contender: Contender;
   /** 'run': one call per item; 'map': ours, map with chunkSize 'auto'. */
   mode: 'run' | 'map';
+  /** The tiny task: echo, or (async family, PROMISE_CASE) echo as an async function. */
+  task: TaskName;
 }
 
-async function tinyBatch({ contender, mode }: Entry, count: number): Promise<void> {
+/** Tiny rows of the async family whose task returns a promise (ours and raw p-queue): their own table. */
+export const PROMISE_CASE = 'returns a promise';
+
+async function tinyBatch({ contender, mode, task }: Entry, count: number): Promise<void> {
   if (mode === 'map') {
     const inputs = Array.from({ length: count }, (_, i) => i);
     for await (const _ of contender.executor!.map(tasks.echo, inputs, { chunkSize: 'auto' }));
     return;
   }
-  await feed(count, (i) => contender.run('echo', i), contender.window);
+  await feed(count, (i) => contender.run(task, i), contender.window);
 }
 
 function cpuBatch(contender: Contender, config: BenchConfig): Promise<unknown> {
@@ -40,11 +45,17 @@ export async function poolFamily(family: Family, config: BenchConfig): Promise<R
   const contenders = contenderSpecs.filter((s) => s.family === family).map((s) => s.create(config.workers));
   const rows: Row[] = [];
   try {
-    const entries: Entry[] = contenders.flatMap((contender) =>
+    const entries: Entry[] = contenders.flatMap((contender): Entry[] =>
       contender.ours && contender.name !== 'ours process, 32 per child'
-        ? [{ contender, mode: 'run' as const }, { contender, mode: 'map' as const }]
-        : [{ contender, mode: 'run' as const }],
+        ? [{ contender, mode: 'run', task: 'echo' }, { contender, mode: 'map', task: 'echo' }]
+        : [{ contender, mode: 'run', task: 'echo' }],
     );
+    // Tiny tasks that return a promise: ours and raw p-queue (the issue's peer) only.
+    if (family === 'async') {
+      for (const contender of contenders.filter((c) => c.ours || c.name.startsWith('p-queue'))) entries.push({ contender, mode: 'run', task: 'echoAsync' });
+    }
+    // Issue 19's figure: 100,000 tiny async tasks at 500 in flight.
+    const count = family === 'async' ? config.asyncTiny : config.tiny;
     // CPU tasks on the async queue run on the caller's thread; its peers add nothing there.
     const cpuContenders = contenders.filter((c) => family !== 'async' || c.ours);
 
@@ -52,11 +63,12 @@ export async function poolFamily(family: Family, config: BenchConfig): Promise<R
     for (const entry of entries) await withDeadline(tinyBatch(entry, config.tinyWarmup), entry);
     for (const contender of cpuContenders) await withDeadline(cpuBatch(contender, config), contender);
 
-    progress(`${family}: ${config.tiny} tiny tasks x ${config.repeats}`);
-    const tiny = await interleaved(entries, config.repeats, async (entry) => config.tiny / ((await timed(() => tinyBatch(entry, config.tiny))) / 1000));
+    progress(`${family}: ${count} tiny tasks x ${config.repeats}`);
+    const tiny = await interleaved(entries, config.repeats, async (entry) => count / ((await timed(() => tinyBatch(entry, count))) / 1000));
     for (const [entry, rates] of tiny) {
       const { name, ours } = entry.contender;
-      rows.push(row({ workload: entry.mode === 'map' ? 'map' : 'tiny', case: '', family, name, ours, metric: 'tasks/s' }, rates));
+      const which = entry.task === 'echoAsync' ? PROMISE_CASE : '';
+      rows.push(row({ workload: entry.mode === 'map' ? 'map' : 'tiny', case: which, family, name, ours, metric: 'tasks/s' }, rates));
     }
 
     progress(`${family}: ${config.cpuTasks} x ${config.cpuMs} ms CPU tasks x ${config.repeats}`);

@@ -16,7 +16,7 @@ export type BackendName = 'auto' | LocalBackend | 'distributed';
 /** Where a task ran, as events and `explain()` name it. */
 export type TaskBackend = LocalBackend | 'distributed';
 
-export interface RunOptions {
+export interface RunOptions<P = unknown> {
   /** Aborting rejects with `signal.reason`, queued or running; a running pool task's worker is ended. */
   signal?: AbortSignal;
   /** Milliseconds the task may run (waiting in the queue does not count). Overrides `taskTimeout`. */
@@ -38,9 +38,14 @@ export interface RunOptions {
   retryDelay?: RetryDelay;
   /** Whether to retry after run number `attempt` failed with `error`. Local backends only. @default the executor's, else every failure */
   retryOn?: RetryOn;
+  /**
+   * Every value the task passes to `ctx.progress()`, in order, before the result
+   * settles and none after (API.md "Task context"). Typed from the task's `TaskContext<P>`.
+   */
+  onProgress?: (value: P) => void;
 }
 
-export interface MapOptions {
+export interface MapOptions<P = unknown> {
   /** Yield results in input order. @default true */
   ordered?: boolean;
   /** Items pulled but not yet yielded, at most. @default the backend's concurrency */
@@ -51,6 +56,8 @@ export interface MapOptions {
    * queue slot). `'auto'` grows chunks while they run fast. @default 1
    */
   chunkSize?: number | 'auto';
+  /** Each item's progress values (`ctx.progress()`), with the item's index in the input. */
+  onProgress?: (value: P, index: number) => void;
 }
 
 export interface TaskEvent {
@@ -62,6 +69,10 @@ export interface TaskEvent {
 export interface TaskEndEvent extends TaskEvent {
   waitMs: number;
   runMs: number;
+}
+export interface TaskProgressEvent extends TaskEvent {
+  /** What the task passed to `ctx.progress()`. */
+  value: unknown;
 }
 export interface TaskErrorEvent extends TaskEvent {
   error: unknown;
@@ -113,6 +124,7 @@ export interface ExecutorEvents {
   taskRetry: [TaskRetryEvent];
   rateLimit: [RateLimitEvent];
   rateLimitCleared: [RateLimitEvent];
+  taskProgress: [TaskProgressEvent];
   idle: [];
   workerSpawn: [WorkerEvent];
   workerExit: [WorkerExitEvent];
@@ -130,11 +142,11 @@ export interface Executor extends EventEmitter<ExecutorEvents> {
   readonly backend: BackendName;
   /** What the policy chose for this task (or would choose for the executor's default traits), and why. */
   explain(task?: Task<any, any> | TaskFunction): Decision<TaskBackend>;
-  run<I, O>(task: Task<I, O> | TaskFunction<I, O>, input: NoInfer<I>, options?: RunOptions): Promise<O>;
-  map<I, O>(
-    task: Task<I, O> | TaskFunction<I, O>,
+  run<I, O, P = unknown>(task: Task<I, O, P> | TaskFunction<I, O, P>, input: NoInfer<I>, options?: RunOptions<NoInfer<P>>): Promise<O>;
+  map<I, O, P = unknown>(
+    task: Task<I, O, P> | TaskFunction<I, O, P>,
     inputs: Iterable<NoInfer<I>> | AsyncIterable<NoInfer<I>>,
-    options?: MapOptions,
+    options?: MapOptions<NoInfer<P>>,
   ): AsyncIterableIterator<O>;
   stats(): ExecutorStats;
   /** Resolves when nothing is queued or running. */

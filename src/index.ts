@@ -4,7 +4,7 @@ export { createWorker } from './distributed/create-worker.js';
 export type { DistributedWorker, WorkerEvents } from './distributed/worker.js';
 export type { WorkerOptions } from './distributed/worker-options.js';
 export { defineTask, isTask } from './task.js';
-export type { Task, TaskFunction, TaskInput, TaskOutput } from './task.js';
+export type { Task, TaskContext, TaskFunction, TaskInput, TaskOutput, TaskProgress } from './task.js';
 export { selectBackend, RULES } from './policy/rules.js';
 export type { TaskTraits, Decision, PolicyOptions, RuleId, LocalBackend, Rule } from './policy/rules.js';
 export type { TaskProfile } from './policy/task-profile.js';
@@ -29,6 +29,7 @@ export type {
   RateLimit,
   RetryDelay,
   RetryOn,
+  TaskProgressEvent,
   WorkerEvent,
   WorkerExitEvent,
   WarningEvent,

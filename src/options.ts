@@ -46,6 +46,13 @@ export interface ExecutorOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Pool backends: Node flags of the workers. @default process.execArgv (so a loader such as tsx carries over) */
   readonly execArgv?: string[];
+  /**
+   * Pool backends: ms a running task gets, after its `ctx.signal` aborts (the caller's abort or
+   * its timeout), to settle before its worker is ended. A task that settles in time keeps its
+   * worker; its slot stays busy until then. 0: end the worker at once. Minimum 0.
+   * @default 100 (about one worker start-up: see README "Task context")
+   */
+  readonly abortGraceMs?: number;
   /** Async backend: a task that blocks the event loop this long (ms) triggers a `warning` event. Minimum 1. @default 100 */
   readonly blockWarningMs?: number;
   /** Distributed backend: Redis URL or ioredis options. */
@@ -77,7 +84,7 @@ export interface ExecutorOptions {
 const KNOWN = new Set([
   'backend', 'traits', 'policy', 'maxWorkers', 'minWorkers', 'concurrency', 'concurrentTasksPerWorker',
   'maxQueue', 'idleTimeout', 'maxTasksPerWorker', 'taskTimeout', 'resourceLimits', 'env', 'execArgv',
-  'blockWarningMs', 'connection', 'queue', 'root', 'reconnectTimeout', 'rateLimit', 'retries', 'retryDelay', 'retryOn',
+  'blockWarningMs', 'connection', 'queue', 'root', 'reconnectTimeout', 'abortGraceMs', 'rateLimit', 'retries', 'retryDelay', 'retryOn',
 ]);
 const BACKENDS = new Set(['auto', 'process', 'thread', 'async', 'distributed']);
 
@@ -123,6 +130,7 @@ export function validateOptions(options: ExecutorOptions): void {
   checkCount('maxTasksPerWorker', options.maxTasksPerWorker, 1, true);
   checkCount('taskTimeout', options.taskTimeout, 1);
   checkCount('blockWarningMs', options.blockWarningMs, 1);
+  checkCount('abortGraceMs', options.abortGraceMs, 0);
   checkCount('reconnectTimeout', options.reconnectTimeout, 1);
   if (options.minWorkers !== undefined && options.maxWorkers !== undefined && options.minWorkers > options.maxWorkers) {
     throw new RangeError(

@@ -8,7 +8,26 @@ import { validateTraits, type TaskTraits } from './policy/traits.js';
 
 declare const taskTypes: unique symbol;
 
-export interface Task<I = unknown, O = unknown> {
+/**
+ * What a task function gets as its second parameter (API.md "Task context"),
+ * on every backend. A function that declares only its input is never given one.
+ */
+export interface TaskContext<P = unknown> {
+  /** Aborts with the caller's rejection reason: the caller's abort, the timeout, or destroy(). */
+  readonly signal: AbortSignal;
+  /**
+   * Sends `value` to the caller (`onProgress`, the `taskProgress` event), in order,
+   * before the result. Structured-cloneable on every backend but async: a value
+   * that cannot be cloned throws TaskNotPortableError here, naming the part at fault.
+   */
+  progress(value: P): void;
+  /** 1 on the first run, 2 on the first retry, ... */
+  readonly attempt: number;
+  /** Throws `signal.reason` if the signal has aborted (a CPU loop's check; see README "Task context"). */
+  throwIfAborted(): void;
+}
+
+export interface Task<I = unknown, O = unknown, P = unknown> {
   /** The module, as a `file:` URL string: the form both `import()` and workers take. */
   readonly module: string;
   /** The export to call. */
@@ -17,22 +36,24 @@ export interface Task<I = unknown, O = unknown> {
   /** A short human name for messages and events: `math.mjs#fib`. */
   readonly label: string;
   /** Type-only: carries the input and output types. */
-  readonly [taskTypes]?: { input: I; output: O };
+  readonly [taskTypes]?: { input: I; output: O; progress: P };
 }
 
 /** A plain in-process function; only the async backend can run one. */
-export type TaskFunction<I = any, O = any> = (input: I) => O | Promise<O>;
+export type TaskFunction<I = any, O = any, P = any> = (input: I, context: TaskContext<P>) => O | Promise<O>;
 
 export type TaskInput<F> = F extends (input: infer I, ...rest: any[]) => any ? I : never;
 export type TaskOutput<F> = F extends (...args: any[]) => infer O ? Awaited<O> : never;
+/** The progress value type of a task function: `P` of its `TaskContext<P>` parameter, `unknown` without one. */
+export type TaskProgress<F> = F extends (input: any, context: TaskContext<infer P>, ...rest: any[]) => any ? P : unknown;
 
 const TASK = Symbol.for('unified-executor.task');
 
-export function defineTask<F extends (input: any) => any>(
+export function defineTask<F extends (input: any, context: TaskContext<any>) => any>(
   module: string | URL,
   name = 'default',
   traits: TaskTraits = {},
-): Task<TaskInput<F>, TaskOutput<F>> {
+): Task<TaskInput<F>, TaskOutput<F>, TaskProgress<F>> {
   const href = toModuleHref(module);
   if (typeof name !== 'string' || name === '') {
     throw new TypeError(`Expected the export name of task ${href} to be a non-empty string, got \`${String(name)}\``);
@@ -48,7 +69,7 @@ export function defineTask<F extends (input: any) => any>(
     label,
     [TASK]: true,
   };
-  return Object.freeze(task) as unknown as Task<TaskInput<F>, TaskOutput<F>>;
+  return Object.freeze(task) as unknown as Task<TaskInput<F>, TaskOutput<F>, TaskProgress<F>>;
 }
 
 export function isTask(value: unknown): value is Task {

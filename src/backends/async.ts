@@ -22,11 +22,15 @@
 import { isTask, type Task, type TaskFunction } from '../task.js';
 import { loadTaskFunction, loadedTaskFunction } from '../worker/task-loader.js';
 import type { Backend, BackendContext, CancelSignal, TaskCall } from './backend.js';
-import { settleOnAbort } from '../core/task-signal.js';
+import { settleOnAbort, TaskSignal } from '../core/task-signal.js';
 import type { CallSample } from '../policy/call-sample.js';
 import { isSampled } from '../policy/task-profile.js';
 import { RunQueueClock } from '../policy/run-queue-clock.js';
 import { SampleRation } from '../policy/sample-ration.js';
+import { CallContext, wantsContext, type ContextSink } from '../core/task-context.js';
+import { ExecutorClosedError } from '../errors.js';
+import type { EventEmitter } from 'eventemitter3';
+import type { ExecutorEvents } from '../executor.js';
 
 /** Default concurrency when neither `concurrency` nor `expectedCount` says: the guide's "many" line. */
 export const DEFAULT_ASYNC_CONCURRENCY = 500;
@@ -35,11 +39,13 @@ export const DEFAULT_BLOCK_WARNING_MS = 100;
 /** How often the drift timer looks: small enough to see a block soon after, cheap enough to leave on. */
 const DRIFT_INTERVAL_MS = 20;
 
-type Fn = (input: unknown) => unknown;
+type Fn = (input: unknown, context?: CallContext) => unknown;
 
 /** A task whose function is at hand, and how many of its calls ran here (for sampling). */
 interface Loaded {
   readonly fn: Fn;
+  /** It declares a second parameter: each call gets a CallContext (read once, at load). */
+  readonly wantsContext: boolean;
   calls: number;
   /**
    * Its last measured call held the thread LONG_SYNC_MS or more: read the
@@ -104,6 +110,8 @@ class AsyncBackend implements Backend {
   #samples = new SampleRation(SAMPLE_BUDGET_ONE_IN, SAMPLE_BURST);
   /** New plain functions that may be tracked (NEW_FUNCTION_ONE_IN). */
   #newFunctions = new SampleRation(NEW_FUNCTION_ONE_IN, SAMPLE_BURST);
+  /** Aborts at destroy(): the `ctx.signal` of tasks on the direct path (which have no signal of their own). */
+  #destroyed = new TaskSignal();
   #drift?: NodeJS.Timeout;
   #lastTick = 0;
   #lastReportedAt = 0;
@@ -131,14 +139,21 @@ class AsyncBackend implements Backend {
     const loaded = this.#loaded(call.task);
     if (loaded === undefined) return settleOnAbort(this.#loadThenRun(call, signal), signal);
     let fn: Fn;
-    if (typeof loaded === 'function') fn = loaded;
-    else if (this.#record !== undefined && this.#sampled(loaded)) {
-      return settleOnAbort(this.#runSampled(loaded, call.task, call.input, call.batch, call.label, call) as Promise<unknown>, signal);
-    } else fn = loaded.fn;
+    let sink: ContextSink | undefined;
+    if (typeof loaded === 'function') {
+      fn = loaded;
+      if (wantsContext(fn)) sink = call;
+    } else {
+      if (loaded.wantsContext) sink = call;
+      if (this.#record !== undefined && this.#sampled(loaded)) {
+        return settleOnAbort(this.#runSampled(loaded, call.task, call.input, call.batch, call.label, call, sink, signal) as Promise<unknown>, signal);
+      }
+      fn = loaded.fn;
+    }
     let result: unknown;
     const began = performance.now();
     try {
-      result = call.batch ? Promise.all((call.input as unknown[]).map((item) => fn(item))) : fn(call.input);
+      result = invoke(fn, call.input, call.batch, sink, signal);
     } catch (error) {
       result = Promise.reject(error);
     }
@@ -149,16 +164,19 @@ class AsyncBackend implements Backend {
   }
 
   /** The executor's direct path (no signal, no timeout): run now, return the value or a promise. */
-  runNow(task: Task | TaskFunction, input: unknown, label: string): unknown {
+  runNow(task: Task | TaskFunction, input: unknown, label: string, id: number): unknown {
     const loaded = this.#loaded(task);
     if (loaded === undefined) {
       const { module, name } = task as Task;
-      return loadTaskFunction(module, name).then(() => this.runNow(task, input, label));
+      return loadTaskFunction(module, name).then(() => this.runNow(task, input, label, id));
     }
     let fn: Fn;
-    if (typeof loaded === 'function') fn = loaded;
+    if (typeof loaded === 'function') {
+      fn = loaded;
+      if (wantsContext(fn)) return this.#runNowWithContext(loaded, task, input, label, id);
+    } else if (loaded.wantsContext) return this.#runNowWithContext(loaded, task, input, label, id);
     else if (this.#record !== undefined && this.#sampled(loaded)) {
-      const result = this.#runSampled(loaded, task, input, false, label, undefined);
+      const result = this.#runSampled(loaded, task, input, false, label, undefined, undefined, undefined);
       if (result instanceof Thrown) throw result.error;
       return result;
     } else fn = loaded.fn;
@@ -171,6 +189,41 @@ class AsyncBackend implements Backend {
       if (blocked >= this.#threshold) this.#warn(blocked, label, performance.now());
     }
     return isThenable(result) ? this.#track(result, label, undefined) : result;
+  }
+
+  /**
+   * The direct path of a task that takes a context: its progress goes to
+   * `taskProgress` listeners only (a caller with `onProgress` takes the Job
+   * path), until the call settles; its signal aborts at destroy().
+   */
+  #runNowWithContext(loaded: Loaded | Fn, task: Task | TaskFunction, input: unknown, label: string, id: number): unknown {
+    const sink = new DirectProgress(this.#context.events, id, label);
+    const source = this.#destroyed;
+    let result: unknown;
+    try {
+      if (typeof loaded !== 'function' && this.#record !== undefined && this.#sampled(loaded)) {
+        result = this.#runSampled(loaded, task, input, false, label, undefined, sink, source);
+        if (result instanceof Thrown) throw result.error;
+      } else {
+        const fn = typeof loaded === 'function' ? loaded : loaded.fn;
+        const began = performance.now();
+        try {
+          result = invoke(fn, input, false, sink, source);
+        } finally {
+          const blocked = performance.now() - began;
+          if (blocked >= this.#threshold) this.#warn(blocked, label, performance.now());
+        }
+        if (isThenable(result)) result = this.#track(result, label, undefined);
+      }
+    } catch (error) {
+      sink.end(source);
+      throw error;
+    }
+    if (!isThenable(result)) {
+      sink.end(source);
+      return result;
+    }
+    return Promise.resolve(result).finally(() => sink.end(source));
   }
 
   /** Whether to measure this call of `loaded`'s task: its turn (isSampled), and the budget allows. */
@@ -186,7 +239,16 @@ class AsyncBackend implements Backend {
    * value, a promise of it, or (direct path) a Thrown the caller rethrows; on
    * the Job path a throw becomes a rejection.
    */
-  #runSampled(loaded: Loaded, task: Task | TaskFunction, input: unknown, batch: boolean, label: string, call: TaskCall | undefined): unknown {
+  #runSampled(
+    loaded: Loaded,
+    task: Task | TaskFunction,
+    input: unknown,
+    batch: boolean,
+    label: string,
+    call: TaskCall | undefined,
+    sink: ContextSink | undefined,
+    source: CancelSignal | undefined,
+  ): unknown {
     const fn = loaded.fn;
     // The clocks are read only around calls long enough for them to matter (Loaded.longSync).
     const long = loaded.longSync;
@@ -196,7 +258,7 @@ class AsyncBackend implements Backend {
     let result: unknown;
     let thrown: Thrown | undefined;
     try {
-      result = batch ? Promise.all((input as unknown[]).map((item) => fn(item))) : fn(input);
+      result = invoke(fn, input, batch, sink, source);
     } catch (error) {
       thrown = new Thrown(error);
     }
@@ -255,7 +317,7 @@ class AsyncBackend implements Backend {
       const fn = isTask(task) ? loadedTaskFunction(task.module, task.name) : (task as Fn);
       if (fn === undefined) return undefined;
       // Its first sample is not clocked: a new closure per call is a new task every time.
-      loaded = { fn, calls: 0, longSync: false };
+      loaded = { fn, wantsContext: wantsContext(fn), calls: 0, longSync: false };
       this.#functions.set(task, loaded);
     }
     return loaded;
@@ -270,7 +332,8 @@ class AsyncBackend implements Backend {
     const task = call.task as Task;
     await loadTaskFunction(task.module, task.name);
     if (signal.aborted) return undefined;
-    return this.execute(call, NEVER_ABORTED);
+    // The real signal, not a never-aborting one: a task that takes a context follows it.
+    return this.execute(call, signal);
   }
 
   /** Names the task in block warnings while it awaits (the drift timer reports the running ones); ends a sampled call's measurement. */
@@ -303,6 +366,7 @@ class AsyncBackend implements Backend {
   }
 
   async destroy(): Promise<void> {
+    this.#destroyed.abort(new ExecutorClosedError('The executor was destroyed while the task ran'));
     this.#stopDriftTimer();
     this.#runQueue.close();
   }
@@ -348,6 +412,45 @@ class AsyncBackend implements Backend {
   }
 }
 
+/**
+ * One call of `fn`: with a context for each input when the function takes one
+ * (`sink` defined), a batch item's progress tagged with its index.
+ */
+function invoke(fn: Fn, input: unknown, batch: boolean, sink: ContextSink | undefined, source: CancelSignal | undefined): unknown {
+  if (sink === undefined) return batch ? Promise.all((input as unknown[]).map((item) => fn(item))) : fn(input);
+  if (!batch) return fn(input, new CallContext(sink, 0, source));
+  return Promise.all((input as unknown[]).map((item, k) => fn(item, new CallContext(sink, k, source))));
+}
+
+/** Progress of a direct-path call: `taskProgress` events while it runs (it has no caller's onProgress). */
+class DirectProgress implements ContextSink {
+  readonly attempt = 1;
+  #done = false;
+  #contexts: CallContext[] | undefined;
+
+  constructor(
+    readonly events: EventEmitter<ExecutorEvents>,
+    readonly id: number,
+    readonly label: string,
+  ) {}
+
+  progress(value: unknown): void {
+    if (this.#done || this.events.listenerCount('taskProgress') === 0) return;
+    this.events.emit('taskProgress', { id: this.id, task: this.label, backend: 'async', value });
+  }
+
+  /** The call settled: no more progress, and its context stops listening for destroy(). */
+  end(source: TaskSignal): void {
+    this.#done = true;
+    for (const context of this.#contexts ?? []) source.removeEventListener('abort', context);
+  }
+
+  /** A context that follows the shared destroy() signal (CallContext asks when the task reads ctx.signal). */
+  following(context: CallContext): void {
+    (this.#contexts ??= []).push(context);
+  }
+}
+
 /** A direct-path call threw synchronously: rethrown by runNow, as an unmeasured call would throw. */
 class Thrown {
   constructor(readonly error: unknown) {}
@@ -356,12 +459,3 @@ class Thrown {
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
 }
-
-/** The outer call of #loadThenRun already races the caller's signal. */
-const NEVER_ABORTED: CancelSignal = {
-  aborted: false,
-  reason: undefined,
-  addEventListener: () => undefined,
-  removeEventListener: () => undefined,
-  throwIfAborted: () => undefined,
-};

@@ -43,6 +43,11 @@ export interface TaskCall {
    * failed with `error`, and the call runs again after `delayMs`.
    */
   retried?(attempt: number, error: unknown, delayMs: number): void;
+  /**
+   * A value the task passed to `ctx.progress()`; `item`: its index within a
+   * batch, else 0. Ignored once the call has settled (none arrives after the result).
+   */
+  progress(value: unknown, item: number): void;
 }
 
 export interface Backend {
@@ -68,9 +73,10 @@ export interface Backend {
    * returns its value or a thenable (a task not yet imported returns one).
    * The executor takes this path for calls with no signal and no timeout
    * (core/direct-calls.ts): no per-call object beyond p-queue's own, and
-   * none of p-queue's when a slot is free and nothing waits.
+   * none of p-queue's when a slot is free and nothing waits. `id`: the
+   * task's id, for the `taskProgress` events of a task that takes a context.
    */
-  runNow?(task: Task | TaskFunction, input: unknown, label: string): unknown;
+  runNow?(task: Task | TaskFunction, input: unknown, label: string, id: number): unknown;
   /**
    * Its code is still being loaded (backends/lazy-backend.ts): the executor
    * holds its calls until this settles (it never rejects), then hands them to

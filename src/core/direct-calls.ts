@@ -96,7 +96,7 @@ export class DirectCalls {
     if (this.#events.listenerCount('taskStart') > 0) this.#events.emit('taskStart', { id, task: label, backend: this.#backend.kind });
     let result: unknown;
     try {
-      result = this.#backend.runNow!(task, input, label);
+      result = this.#backend.runNow!(task, input, label, id);
     } catch (error) {
       this.#finish(id, label, startedAt, startedAt, false, error, false);
       return Promise.reject(error);
@@ -130,7 +130,7 @@ export class DirectCalls {
     if (this.#events.listenerCount('taskStart') > 0) this.#events.emit('taskStart', { id, task: label, backend: this.#backend.kind });
     let result: unknown;
     try {
-      result = this.#backend.runNow!(task, input, label);
+      result = this.#backend.runNow!(task, input, label, id);
     } catch (error) {
       this.#finish(id, label, queuedAt, startedAt, false, error, false);
       throw error;

@@ -18,6 +18,7 @@ export interface JobOwner {
   jobStarted(job: Job, startedAt?: number): void;
   jobMeasured(job: Job, sample: CallSample): void;
   jobRetried(job: Job, attempt: number, error: unknown, delayMs: number): void;
+  jobProgress(job: Job, value: unknown, item: number): void;
 }
 
 export class Job extends TaskSignal implements TaskCall {
@@ -33,6 +34,8 @@ export class Job extends TaskSignal implements TaskCall {
   token = false;
   /** It waits out its retry delay. */
   retryTimer: NodeJS.Timeout | undefined = undefined;
+  /** Its caller's promise has settled: progress is dropped from now on. */
+  done = false;
   resolve!: (value: unknown) => void;
   reject!: (error: unknown) => void;
 
@@ -76,6 +79,11 @@ export class Job extends TaskSignal implements TaskCall {
   /** The backend passes on what a worker measured of this call (a sample of calls only). */
   measured(sample: CallSample): void {
     this.owner.jobMeasured(this, sample);
+  }
+
+  /** A value from `ctx.progress()`: to the caller while the call is not settled (TaskCall). */
+  progress(value: unknown, item: number): void {
+    if (!this.done) this.owner.jobProgress(this, value, item);
   }
 
   /** The promise `run` returns; settled through `resolve`/`reject`. */

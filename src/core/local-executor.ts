@@ -138,28 +138,31 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
     return this.#decision(task);
   }
 
-  run<I, O>(task: Task<I, O> | TaskFunction<I, O>, input: NoInfer<I>, options: RunOptions = NO_OPTIONS): Promise<O> {
-    return this.#submit(task, input, false, options) as Promise<O>;
+  run<I, O, P = unknown>(task: Task<I, O, P> | TaskFunction<I, O, P>, input: NoInfer<I>, options: RunOptions<NoInfer<P>> = NO_OPTIONS): Promise<O> {
+    return this.#submit(task, input, false, options as RunOptions) as Promise<O>;
   }
 
   /** One call for several inputs (map's chunks); resolves with their results in order. */
-  runBatch<I, O>(task: Task<I, O> | TaskFunction<I, O>, inputs: I[], options: RunOptions = NO_OPTIONS): Promise<O[]> {
+  runBatch<I, O, P = unknown>(task: Task<I, O, P> | TaskFunction<I, O, P>, inputs: I[], options: RunOptions = NO_OPTIONS): Promise<O[]> {
     return this.#submit(task, inputs, true, options) as Promise<O[]>;
   }
 
-  map<I, O>(
-    task: Task<I, O> | TaskFunction<I, O>,
+  map<I, O, P = unknown>(
+    task: Task<I, O, P> | TaskFunction<I, O, P>,
     inputs: Iterable<NoInfer<I>> | AsyncIterable<NoInfer<I>>,
-    options: MapOptions = {},
+    options: MapOptions<NoInfer<P>> = {},
   ): AsyncIterableIterator<O> {
+    const onProgress = options.onProgress as ((value: unknown, index: number) => void) | undefined;
     const runner: ChunkRunner<I, O> = {
       label: taskLabel(task),
       concurrency: this.concurrency,
       check: () => this.#refuse(task),
-      runOne: (input, signal) => this.run(task, input, { signal }),
-      runChunk: (chunk, signal) => this.runBatch(task, chunk, { signal }),
+      runOne: (input, signal, index) =>
+        this.run(task as Task<I, O>, input, onProgress ? { signal, onProgress: itemProgress(onProgress, index) } : { signal }),
+      runChunk: (chunk, signal, first) =>
+        this.runBatch(task, chunk, onProgress ? { signal, onProgress: itemProgress(onProgress, first) } : { signal }),
     };
-    return mapTasks(runner, inputs as Iterable<I> | AsyncIterable<I>, options);
+    return mapTasks(runner, inputs as Iterable<I> | AsyncIterable<I>, options as MapOptions);
   }
 
   /**
@@ -320,6 +323,29 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
     this.#profiles.record(job.task, { runMs: sample.runMs / items, syncMs: sample.syncMs / items, cpuMs });
   }
 
+  /**
+   * A value from the task's `ctx.progress()` (JobOwner), while its call is
+   * live: to the caller's `onProgress` (with the item's index in a batch), then
+   * to `taskProgress` listeners. A throwing `onProgress` must not break the
+   * backend's message loop: it becomes a `warning`.
+   */
+  jobProgress(job: Job, value: unknown, item: number): void {
+    const onProgress = job.options.onProgress as ((value: unknown, item: number) => void) | undefined;
+    if (onProgress !== undefined) {
+      try {
+        onProgress(value, item);
+      } catch (error) {
+        this.emit('warning', {
+          type: 'progress-handler-threw',
+          backend: this.backend,
+          task: job.label,
+          message: `onProgress of task ${job.label} threw: ${(error as Error)?.message ?? String(error)}`,
+        });
+      }
+    }
+    if (this.#listening('taskProgress')) this.emit('taskProgress', { id: job.id, task: job.label, backend: this.backend, value });
+  }
+
   #begin(job: Job, startedAt?: number): void {
     if (this.#reportsStart) {
       this.#ahead--;
@@ -368,7 +394,7 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
       );
     }
     const userSignal = options.signal;
-    if (this.#direct && !batch && timeout === undefined && userSignal === undefined && !(options.retries! > 0)) {
+    if (this.#direct && !batch && timeout === undefined && userSignal === undefined && !(options.retries! > 0) && options.onProgress === undefined) {
       return this.#direct.submit(this.#queue, task, input, label, options.priority);
     }
     return this.#submitJob(task, input, batch, options, label, timeout);
@@ -532,6 +558,7 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
       if (this.#retry(job, failure)) return;
       outcome = failure.error;
     }
+    job.done = true;
     if (job.userSignal) unfollow(job.userSignal, job);
     this.#live.delete(job);
     const counters = this.#counters;
@@ -570,6 +597,7 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
   /** Settles a task that never reached the backend: aborted while queued, or dropped by destroy(). */
   #drop(job: Job): void {
     if (job.dispatched || !this.#live.delete(job)) return;
+    job.done = true;
     if (job.retryTimer !== undefined) {
       clearTimeout(job.retryTimer);
       job.retryTimer = undefined;
@@ -656,6 +684,11 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
   #isIdle(): boolean {
     return this.#queue.size === 0 && this.#counters.running === 0 && this.#live.size === 0 && this.#ahead === 0;
   }
+}
+
+/** `map`'s onProgress for the item at `first` (plus its index within a chunk). */
+function itemProgress<P>(onProgress: (value: P, index: number) => void, first: number): (value: P, item?: number) => void {
+  return (value, item = 0) => onProgress(value, first + item);
 }
 
 /** A job's timeout fired (a plain function with the job as argument: no closure per timed task). */

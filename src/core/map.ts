@@ -15,8 +15,9 @@ export interface ChunkRunner<I, O> {
   concurrency: number;
   /** An error if the task cannot be submitted at all (closed executor, not portable). */
   check(): Error | undefined;
-  runOne(input: I, signal: AbortSignal): Promise<O>;
-  runChunk(inputs: I[], signal: AbortSignal): Promise<O[]>;
+  /** `index`: the item's place in the input (for `onProgress`). */
+  runOne(input: I, signal: AbortSignal, index: number): Promise<O>;
+  runChunk(inputs: I[], signal: AbortSignal, first: number): Promise<O[]>;
 }
 
 type Outcome<O> = { ok: true; values: O[] } | { ok: false; error: unknown };
@@ -76,9 +77,15 @@ export async function* mapTasks<I, O>(
   const inFlight: InFlight<O>[] = [];
   let pulled = 0; // items pulled and not yet yielded
 
+  let nextIndex = 0; // the input index of the next item pulled
   const start = (chunk: I[]) => {
     const began = performance.now();
-    const promise = chunk.length === 1 && chunkSize === 1 ? runner.runOne(chunk[0]!, controller.signal).then((v) => [v]) : runner.runChunk(chunk, controller.signal);
+    const first = nextIndex;
+    nextIndex += chunk.length;
+    const promise =
+      chunk.length === 1 && chunkSize === 1
+        ? runner.runOne(chunk[0]!, controller.signal, first).then((v) => [v])
+        : runner.runChunk(chunk, controller.signal, first);
     const entry: InFlight<O> = {
       size: chunk.length,
       done: false,

@@ -53,7 +53,7 @@ export function notATaskProblem(task: unknown): TypeError | undefined {
 }
 
 /** RunOptions' keys (executor.ts): a new run option is added here too. */
-const RUN_OPTIONS = new Set(['signal', 'timeout', 'priority', 'transfer', 'retries', 'retryDelay', 'retryOn']);
+const RUN_OPTIONS = new Set(['signal', 'timeout', 'priority', 'transfer', 'retries', 'retryDelay', 'retryOn', 'onProgress']);
 
 /** The first problem with the options of one `run` of task `label`, or undefined. */
 export function runOptionsProblem(options: unknown, label: string): Error | undefined {
@@ -68,7 +68,7 @@ export function runOptionsProblem(options: unknown, label: string): Error | unde
       return new TypeError(`Unknown option \`${key}\` of task ${label} (expected ${[...RUN_OPTIONS].join(', ')})`);
     }
   }
-  const { timeout, priority, signal, transfer } = options as Record<string, unknown>;
+  const { timeout, priority, signal, transfer, onProgress } = options as Record<string, unknown>;
   try {
     validateTimeout(timeout, `task ${label}`);
   } catch (error) {
@@ -84,6 +84,9 @@ export function runOptionsProblem(options: unknown, label: string): Error | unde
   }
   if (transfer !== undefined && !Array.isArray(transfer)) {
     return new TypeError(`Expected \`transfer\` of task ${label} to be an array of transferable objects, got ${describe(transfer)}`);
+  }
+  if (onProgress !== undefined && typeof onProgress !== 'function') {
+    return new TypeError(`Expected \`onProgress\` of task ${label} to be a function, got ${describe(onProgress)}`);
   }
   return retryOptionsProblem(options as Record<string, unknown>, ` of task ${label}`);
 }
@@ -107,7 +110,10 @@ export function mapInputProblem(inputs: unknown, options: unknown, label: string
   if (typeof options !== 'object' || options === null) {
     return new TypeError(`Expected the options of map(${label}) to be an object, got ${describe(options)}`);
   }
-  const { ordered, signal } = options as Record<string, unknown>;
+  const { ordered, signal, onProgress } = options as Record<string, unknown>;
+  if (onProgress !== undefined && typeof onProgress !== 'function') {
+    return new TypeError(`Expected \`onProgress\` of map(${label}) to be a function, got ${describe(onProgress)}`);
+  }
   if (ordered !== undefined && typeof ordered !== 'boolean') {
     return new TypeError(`Expected \`ordered\` of map(${label}) to be a boolean, got ${describe(ordered)}`);
   }

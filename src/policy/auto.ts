@@ -35,7 +35,7 @@ import { LatencyWindow, sumStats } from '../core/stats.js';
 import { TaskProfiles, type TaskProfile } from './task-profile.js';
 import { isTask, taskLabel, type Task, type TaskFunction } from '../task.js';
 
-const FORWARDED: (keyof ExecutorEvents)[] = ['taskStart', 'taskEnd', 'taskError', 'workerSpawn', 'workerExit', 'warning'];
+const FORWARDED: (keyof ExecutorEvents)[] = ['taskStart', 'taskEnd', 'taskError', 'taskProgress', 'workerSpawn', 'workerExit', 'warning'];
 
 export class AutoExecutor extends EventEmitter<ExecutorEvents> implements Executor {
   readonly backend = 'auto' as const;
@@ -71,7 +71,7 @@ export class AutoExecutor extends EventEmitter<ExecutorEvents> implements Execut
     return measured === undefined ? { ...decision, size } : { ...decision, size, measured };
   }
 
-  run<I, O>(task: Task<I, O> | TaskFunction<I, O>, input: NoInfer<I>, options?: RunOptions): Promise<O> {
+  run<I, O, P = unknown>(task: Task<I, O, P> | TaskFunction<I, O, P>, input: NoInfer<I>, options?: RunOptions<NoInfer<P>>): Promise<O> {
     let child: LocalExecutor;
     try {
       child = this.#route(task);
@@ -81,10 +81,10 @@ export class AutoExecutor extends EventEmitter<ExecutorEvents> implements Execut
     return child.run(task, input, options);
   }
 
-  map<I, O>(
-    task: Task<I, O> | TaskFunction<I, O>,
+  map<I, O, P = unknown>(
+    task: Task<I, O, P> | TaskFunction<I, O, P>,
     inputs: Iterable<NoInfer<I>> | AsyncIterable<NoInfer<I>>,
-    options?: MapOptions,
+    options?: MapOptions<NoInfer<P>>,
   ): AsyncIterableIterator<O> {
     let child: LocalExecutor;
     try {

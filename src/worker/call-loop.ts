@@ -28,17 +28,26 @@
  * (README "Calls sent ahead").
  */
 import { TaskNotPortableError } from '../errors.js';
-import { serializeError } from './serialize-error.js';
+import { deserializeError, serializeError } from './serialize-error.js';
 import { loadTaskFunction, loadedTaskFunction } from './task-loader.js';
 import { findUncloneable } from './cloneable.js';
 import { RunQueueClock } from '../policy/run-queue-clock.js';
 import { cpuClock } from './cpu-clock.js';
-import { CALL_FLAG, RESULT_STRIDE, RUN_STRIDE, TAG, type PoolMessage, type ResultsMessage, type WireSample, type WorkerMessage } from './protocol.js';
+import { attemptOf, CALL_FLAG, PROGRESS, RESULT_STRIDE, RUN_STRIDE, TAG, type PoolMessage, type ResultsMessage, type WireSample, type WorkerMessage } from './protocol.js';
+import { CallContext, wantsContext, type ContextSink } from '../core/task-context.js';
+import { TaskSignal } from '../core/task-signal.js';
+import type { AbortFlags } from './abort-flags.js';
 
 /** A task whose last call here ran (synchronously) under this, ms, is measured tiny: results may wait for its next call. */
 const TINY_MS = 0.02;
 /** Results wait at most this long (ms) for others to share their message (plus the one tiny call that may end it). */
 const FLUSH_MS = 0.2;
+/**
+ * Progress values wait at most this long (ms) for others to share their
+ * message, even while a synchronous loop keeps the event loop from turning:
+ * a task reporting in a tight loop sends about one message per ms, not one per value.
+ */
+const PROGRESS_FLUSH_MS = 1;
 /** Every call of a task is measured at first, then one in SAMPLE_EVERY (a thread's CPU clock is a file read). */
 const SAMPLE_FIRST = 8;
 const SAMPLE_EVERY = 32;
@@ -49,6 +58,8 @@ interface TaskDefinition {
   label: string;
   /** Calls started, for sampling. */
   calls: number;
+  /** Its function declares a second parameter (read once, when first run here). */
+  wantsContext?: boolean;
   /** Whether its last call (index 0), its last batch (index 1), ran under TINY_MS: measured tiny. */
   tiny: [boolean, boolean];
 }
@@ -56,11 +67,39 @@ interface TaskDefinition {
 interface InboxCall {
   id: number;
   key: number;
-  /** CALL_FLAG bits. */
+  /** CALL_FLAG bits, and the attempt (attemptOf). */
   flags: number;
   input: unknown;
   /** Which inbound `run` message brought it. */
   message: number;
+}
+
+/**
+ * A running call whose task takes a context: where its contexts' progress
+ * goes, and their common abort signal (a cancel from the pool aborts it).
+ */
+class LoopCall extends TaskSignal implements ContextSink {
+  /** Its result is in the outbox: later progress is dropped. */
+  settled = false;
+  readonly attempt: number;
+
+  constructor(
+    readonly loop: CallLoop,
+    readonly call: InboxCall,
+    readonly label: string,
+  ) {
+    super();
+    this.attempt = attemptOf(call.flags);
+  }
+
+  progress(value: unknown, item: number): void {
+    this.loop.progress(this, value, item);
+  }
+
+  /** Threads: reads the call's abort flag in shared memory (see abort-flags.ts). */
+  poll = (): void => {
+    this.loop.pollAbort(this);
+  };
 }
 
 export type Post = (message: WorkerMessage) => void;
@@ -78,6 +117,10 @@ export class CallLoop {
   /** When the oldest result in the outbox was recorded, and the inbound message of its call. */
   #outboxSince = 0;
   #outboxMessage = 0;
+  /** A progress value sits in the outbox (see progress()). */
+  #progressWaiting = false;
+  /** When a message last carried progress values. */
+  #lastProgressFlush = -Infinity;
   /** Inbound `run` messages so far. */
   #messages = 0;
   #pumping = false;
@@ -98,9 +141,24 @@ export class CallLoop {
   #inCall = false;
   #cpu = cpuClock(this.#runQueue);
 
-  constructor(post: Post, perWorker: number) {
+  /** Running calls that take a context, by id: a cancel aborts their signal. */
+  #withContext = new Map<number, LoopCall>();
+  /** Cancels that came before their call (taken early from a thread's port): skipped when the call comes. */
+  #cancelledEarly = new Set<number>();
+  #maxId = 0;
+  #flags: AbortFlags | undefined;
+  /** Threads: takes waiting messages from the port now (a cancel's reason), in the middle of a synchronous task. */
+  #takeMessages: (() => void) | undefined;
+
+  /**
+   * `flags` and `takeMessages`: threads only, where the pool can mark an abort
+   * in shared memory that a synchronous loop sees when it reads ctx.signal.aborted.
+   */
+  constructor(post: Post, perWorker: number, flags?: AbortFlags, takeMessages?: () => void) {
     this.#post = post;
     this.#perWorker = perWorker;
+    this.#flags = flags;
+    this.#takeMessages = takeMessages;
   }
 
   /** A call was cut short by the runtime (see #inCall): it will never settle. */
@@ -113,11 +171,20 @@ export class CallLoop {
       case TAG.run: {
         const seq = ++this.#messages;
         for (let i = 1; i < message.length; i += RUN_STRIDE) {
-          this.#inbox.push({ id: message[i] as number, key: message[i + 1] as number, flags: message[i + 2] as number, input: message[i + 3], message: seq });
+          const id = message[i] as number;
+          if (id > this.#maxId) this.#maxId = id;
+          if (this.#cancelledEarly.size > 0 && this.#cancelledEarly.delete(id)) {
+            this.#post([TAG.dropped, id]);
+            continue;
+          }
+          this.#inbox.push({ id, key: message[i + 1] as number, flags: message[i + 2] as number, input: message[i + 3], message: seq });
         }
         this.#pump();
         break;
       }
+      case TAG.cancel:
+        this.#cancel(message[1], message[2]);
+        break;
       case TAG.define:
         this.#definitions[message[1]] = { module: message[2], name: message[3], label: message[4], calls: 0, tiny: [false, false] };
         break;
@@ -154,6 +221,63 @@ export class CallLoop {
     }
     if (running.length > 0) this.#post([TAG.started, ...running]);
     if (dropped.length > 0) this.#post([TAG.dropped, ...dropped]);
+  }
+
+  /**
+   * A running call was aborted or timed out. A task that takes a context has
+   * its signal aborted (the pool waits `abortGraceMs` for its result); one that
+   * does not cannot hear it, so the pool is told at once (`started`) and ends
+   * this worker, as before contexts. A call not started yet is skipped.
+   */
+  #cancel(id: number, reason: unknown): void {
+    const call = this.#withContext.get(id);
+    if (call !== undefined) {
+      call.abort(deserializeError(reason));
+      return;
+    }
+    if (this.#active.has(id)) {
+      this.#post([TAG.started, id]);
+      return;
+    }
+    const at = this.#inbox.findIndex((waiting, index) => index >= this.#head && waiting?.id === id);
+    if (at !== -1) {
+      this.#inbox.splice(at, 1);
+      this.#post([TAG.dropped, id]);
+    } else if (id > this.#maxId) this.#cancelledEarly.add(id);
+    // Else it settled: its result is on its way.
+  }
+
+  /** Threads: the pool marked this call aborted in shared memory; take the cancel (with its reason) from the port now. */
+  pollAbort(call: LoopCall): void {
+    if (call.aborted || this.#flags === undefined || !this.#flags.isSet(call.call.id)) return;
+    this.#takeMessages?.();
+  }
+
+  /** A value from a context's progress(): cloned now (the task may change it next), sent with the results. */
+  progress(call: LoopCall, value: unknown, item: number): void {
+    if (call.settled) return;
+    let sent = value;
+    if ((typeof value === 'object' && value !== null) || typeof value === 'function' || typeof value === 'symbol') {
+      try {
+        sent = structuredClone(value);
+      } catch (error) {
+        const found = findUncloneable(value, 'value') ?? (error as Error)?.message ?? String(error);
+        throw new TaskNotPortableError(
+          `Task ${call.label} passed ctx.progress() a value that cannot be cloned to the caller: ${found}. ` +
+            'Report plain data (objects, arrays, numbers, strings, typed arrays, Map, Set, Date)',
+        );
+      }
+    }
+    this.#outbox.push(call.call.id, PROGRESS, sent, item);
+    this.#outboxKeys.push(call.call.key);
+    this.#progressWaiting = true;
+    // The first value in PROGRESS_FLUSH_MS goes now (a task may report once and then
+    // compute for long); the values after it wait for the next turn, or that long, to share a message.
+    if (performance.now() - this.#lastProgressFlush >= PROGRESS_FLUSH_MS) this.#flush();
+    else if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      setImmediate(this.#flushSoon);
+    }
   }
 
   /** Starts waiting calls while slots are free; sends the results at the end. */
@@ -214,6 +338,7 @@ export class CallLoop {
     }
     const batch = call.flags & CALL_FLAG.batch;
     const sampled = ++definition.calls <= SAMPLE_FIRST || definition.calls % SAMPLE_EVERY === 0;
+    const context = (definition.wantsContext ??= wantsContext(fn)) ? this.#contextOf(call, definition) : undefined;
     const queuedBefore = sampled ? this.#runQueue.read() : undefined;
     const began = performance.now();
     const cpuBefore = sampled ? this.#cpu() : undefined;
@@ -221,7 +346,8 @@ export class CallLoop {
     let threw = false;
     this.#inCall = true;
     try {
-      result = batch ? runBatch(fn, call.input as unknown[]) : fn(call.input);
+      if (context !== undefined) result = runWithContext(fn, call.input, batch === 1, context, this.#flags === undefined ? undefined : context.poll);
+      else result = batch ? runBatch(fn, call.input as unknown[]) : fn(call.input);
     } catch (error) {
       result = error;
       threw = true;
@@ -244,6 +370,13 @@ export class CallLoop {
       (value) => this.#settled(call, true, value, began, sampled ? cpuBefore : undefined, syncMs, sampled, queuedMs),
       (error: unknown) => this.#settled(call, false, serializeError(error), began, sampled ? cpuBefore : undefined, syncMs, sampled, queuedMs),
     );
+  }
+
+  /** The context sink of a call whose task takes one; the pool's cancel finds it by id until it settles. */
+  #contextOf(call: InboxCall, definition: TaskDefinition): LoopCall {
+    const context = new LoopCall(this, call, definition.label);
+    this.#withContext.set(call.id, context);
+    return context;
   }
 
   #settled(call: InboxCall, ok: boolean, value: unknown, began: number, cpuBefore: number | undefined, syncMs: number, sampled = false, queuedMs = 0): void {
@@ -270,6 +403,14 @@ export class CallLoop {
     sampled: boolean,
     queuedMs = 0,
   ): void {
+    if (this.#withContext.size > 0) {
+      const context = this.#withContext.get(call.id);
+      if (context !== undefined) {
+        context.settled = true;
+        this.#withContext.delete(call.id);
+        this.#flags?.clear(call.id);
+      }
+    }
     let sample: 0 | WireSample = 0;
     if (sampled) {
       const cpuAfter = cpuBefore === undefined ? undefined : this.#cpu();
@@ -288,6 +429,10 @@ export class CallLoop {
     const message = this.#outbox;
     if (message.length === 1) return;
     const keys = this.#outboxKeys;
+    if (this.#progressWaiting) {
+      this.#progressWaiting = false;
+      this.#lastProgressFlush = performance.now();
+    }
     this.#outbox = [TAG.results];
     this.#outboxKeys = [];
     try {
@@ -295,7 +440,8 @@ export class CallLoop {
     } catch {
       // A result cannot be cloned (a function, a class instance with private
       // state...). Nothing was sent: send them one by one, and answer the
-      // failing ones with TaskNotPortableError; the others go on.
+      // failing ones with TaskNotPortableError; the others go on. Progress
+      // values were cloned when reported: they go as they are.
       for (let i = 1, n = 0; i < message.length; i += RESULT_STRIDE, n++) {
         const id = message[i];
         try {
@@ -315,6 +461,13 @@ export class CallLoop {
         'Return plain data (objects, arrays, numbers, strings, typed arrays, Map, Set, Date)',
     );
   }
+}
+
+/** One call of a task that takes a context: one context per input (a batch item's progress carries its index). */
+function runWithContext(fn: (input: unknown, context: CallContext) => unknown, input: unknown, batch: boolean, call: LoopCall, poll: (() => void) | undefined): unknown {
+  if (!batch) return fn(input, new CallContext(call, 0, call, poll));
+  const results = (input as unknown[]).map((item, k) => fn(item, new CallContext(call, k, call, poll)));
+  return results.some(isThenable) ? Promise.all(results) : results;
 }
 
 /** A batch (map's chunk): plain values stay synchronous; any promise makes the whole batch one. */

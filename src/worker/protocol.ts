@@ -16,11 +16,19 @@ import type { Task } from '../task.js';
 export const TAG = {
   /** Pool -> worker: `[define, key, module, exportName, label]`. */
   define: 0,
-  /** Pool -> worker: `[run, id, key, flags (CALL_FLAG bits), input, id, key, flags, input, ...]`, run in this order. */
+  /**
+   * Pool -> worker: `[run, id, key, flags, input, id, key, flags, input, ...]`, run in this order.
+   * flags: CALL_FLAG bits, and the attempt above them (`ctx.attempt`, see attemptOf).
+   */
   run: 1,
   /** Worker -> pool: `[ready, threadId]` (`[ready]` from a child), once it listens for calls. */
   ready: 2,
-  /** Worker -> pool: `[results, id, ok (0|1), value or serialized error, sample (0 or [runMs, syncMs, cpuMs, queuedMs]), ...]`. */
+  /**
+   * Worker -> pool: `[results, id, ok (0|1), value or serialized error, sample (0 or [runMs, syncMs, cpuMs, queuedMs]), ...]`.
+   * An entry with ok = PROGRESS is a `ctx.progress()` value, not a result: `id, 2, value, item`
+   * (item: the index within a batch). It travels in the same batches as results, in order, so
+   * every value of a call comes before its result.
+   */
   results: 3,
   /** Pool -> worker: `[drop, id, ...]`: calls aborted before the pool saw them start; skip them. */
   drop: 4,
@@ -39,6 +47,12 @@ export const TAG = {
    * running then. The pool may not have seen them start (it learns starts from results): now it has.
    */
   paused: 10,
+  /**
+   * Pool -> worker: `[cancel, id, serialized reason]`: a running call was aborted or timed out; abort
+   * its `ctx.signal`. The worker answers `started` if the task takes no context (it cannot hear:
+   * the pool ends the worker at once), else nothing: its result, within the grace period, frees it.
+   */
+  cancel: 11,
 } as const;
 
 /**
@@ -56,6 +70,22 @@ export const CALL_FLAG = {
   timed: 2,
 } as const;
 
+/** The bits below this in a call's flags are CALL_FLAG's; above, `attempt - 1`. */
+const ATTEMPT_SHIFT = 2;
+
+/** A call's flags with its attempt (1 on the first run) above the CALL_FLAG bits. */
+export function withAttempt(flags: number, attempt: number): number {
+  return flags + (attempt - 1) * (1 << ATTEMPT_SHIFT);
+}
+
+/** `ctx.attempt` of a call, from its flags. */
+export function attemptOf(flags: number): number {
+  return (flags >>> ATTEMPT_SHIFT) + 1;
+}
+
+/** `ok` of a results entry that carries a progress value (see TAG.results). */
+export const PROGRESS = 2;
+
 /** Elements per call in a `run` message, after the tag. */
 export const RUN_STRIDE = 4;
 /** Elements per result in a `results` message, after the tag. */
@@ -65,6 +95,7 @@ export type DefineMessage = [typeof TAG.define, key: number, module: string, nam
 export type RunMessage = [typeof TAG.run, ...unknown[]];
 export type DropMessage = [typeof TAG.drop, ...number[]];
 export type CloseMessage = [typeof TAG.close];
+export type CancelMessage = [typeof TAG.cancel, id: number, reason: unknown];
 export type ReadyMessage = [typeof TAG.ready, threadId?: number];
 export type ResultsMessage = [typeof TAG.results, ...unknown[]];
 export type StartedMessage = [typeof TAG.started, ...number[]];
@@ -72,7 +103,7 @@ export type DroppedMessage = [typeof TAG.dropped, ...number[]];
 export type PauseMessage = [typeof TAG.pause] | [typeof TAG.resume];
 export type PausedMessage = [typeof TAG.paused, ...number[]];
 
-export type PoolMessage = DefineMessage | RunMessage | DropMessage | CloseMessage | PauseMessage;
+export type PoolMessage = DefineMessage | RunMessage | DropMessage | CloseMessage | PauseMessage | CancelMessage;
 export type WorkerMessage = ReadyMessage | ResultsMessage | StartedMessage | DroppedMessage | PausedMessage;
 
 /** A sampled call's measures on the wire: `[runMs, syncMs, cpuMs, queuedMs]` (cpuMs undefined where unreadable). */

@@ -13,15 +13,18 @@
 import type { TaskCall } from '../backend.js';
 import type { CancelSignal } from '../../core/task-signal.js';
 import type { TransferListItem } from 'node:worker_threads';
-import { CALL_FLAG, TAG, type DefineMessage, type RunMessage } from '../../worker/protocol.js';
+import { CALL_FLAG, TAG, withAttempt, type DefineMessage, type RunMessage } from '../../worker/protocol.js';
 import type { WorkerExit, WorkerHandle } from './worker-handle.js';
 
 /**
  * `dropping`: aborted after it was sent, before the pool saw it start. Its
  * caller has its rejection; it keeps its place in the line until the worker
  * answers (dropped, started, or its result), so the slots stay counted right.
+ * `cancelling`: aborted (or timed out) while running; its `ctx.signal` is
+ * aborted in the worker, and it holds its slot until it settles (the worker is
+ * kept) or `abortGraceMs` passes (the worker is ended).
  */
-export type PoolCallState = 'waiting' | 'assigned' | 'running' | 'dropping' | 'settled';
+export type PoolCallState = 'waiting' | 'assigned' | 'running' | 'dropping' | 'cancelling' | 'settled';
 
 /** One call, from `execute` to its settlement. It is its own abort listener (no closure per call). */
 export class PoolCall {
@@ -31,6 +34,8 @@ export class PoolCall {
   sent = false;
   /** Put back in line once after its worker died before starting it. */
   requeued = false;
+  /** `cancelling`: ends the worker when the grace period passes. */
+  graceTimer: NodeJS.Timeout | undefined = undefined;
 
   constructor(
     readonly id: number,
@@ -172,7 +177,7 @@ export class PoolWorker {
 function callFlags(call: TaskCall): number {
   // Timed: the worker must let us hear of its start as it happens (its results before it).
   const timed = call.timeout !== undefined || call.options.signal !== undefined;
-  return (call.batch ? CALL_FLAG.batch : 0) | (timed ? CALL_FLAG.timed : 0);
+  return withAttempt((call.batch ? CALL_FLAG.batch : 0) | (timed ? CALL_FLAG.timed : 0), call.attempt);
 }
 
 /** Why a call failed with its worker: it died under it, or we ended the worker (and why). */

@@ -15,6 +15,11 @@ export interface WorkerHandle {
   release(): void;
   /** Now (a child: SIGKILL, as it ignores SIGTERM; a thread: terminate()). */
   kill(): void;
+  /**
+   * Threads: marks call `id` aborted in shared memory, before its cancel message arrives
+   * (a synchronous loop that polls ctx.signal.aborted sees it). Processes have no shared memory.
+   */
+  markAborted?(id: number): void;
   /** An idle worker must not keep the caller's process alive; a busy one must. */
   reference(active: boolean): void;
 }

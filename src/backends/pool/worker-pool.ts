@@ -27,7 +27,17 @@ import { deserializeError } from '../../worker/serialize-error.js';
 import type { Task, TaskFunction } from '../../task.js';
 import type { Backend, BackendContext, CancelSignal, TaskCall } from '../backend.js';
 import { crashMessage, PoolCall, PoolWorker } from './pool-worker.js';
-import { RESULT_STRIDE, TAG, TaskKeys, toSample, type WireSample, type WorkerMessage } from '../../worker/protocol.js';
+import { PROGRESS, RESULT_STRIDE, TAG, TaskKeys, toSample, type WireSample, type WorkerMessage } from '../../worker/protocol.js';
+import { serializeError } from '../../worker/serialize-error.js';
+
+/**
+ * @see ExecutorOptions.abortGraceMs. 100 ms: about what ending and replacing
+ * a worker costs (a thread starts in ~30 ms, a child process in ~80 ms on the
+ * reference machine), so waiting for a task that ignores its signal costs at
+ * most about one restart, while a task that honours it (an awaited fetch or
+ * timer, a loop that checks every few ms) stops well within it and keeps its worker.
+ */
+export const DEFAULT_ABORT_GRACE_MS = 100;
 import { RunWindow } from './run-window.js';
 import type { WorkerExit, WorkerHandle, WorkerSpawner } from './worker-handle.js';
 import { refuseClosure } from './pool-facts.js';
@@ -54,11 +64,13 @@ export abstract class WorkerPool implements Backend {
   #tasks = new TaskKeys();
   #state: 'open' | 'closed' = 'open';
   #window = new RunWindow();
+  #graceMs: number;
 
   constructor(context: BackendContext, spawner: WorkerSpawner, settings: PoolSettings) {
     this.#context = context;
     this.#settings = settings;
     this.concurrency = settings.maxWorkers * settings.perWorker;
+    this.#graceMs = context.options.abortGraceMs ?? DEFAULT_ABORT_GRACE_MS;
     const listener = {
       message: (handle: WorkerHandle, message: WorkerMessage) => this.#onMessage(handle, message),
       exit: (handle: WorkerHandle, exit: WorkerExit) => this.#onExit(handle, exit),
@@ -253,8 +265,14 @@ export abstract class WorkerPool implements Backend {
     else if (message[0] === TAG.dropped) this.#onDropped(worker, message.slice(1) as number[]);
     else if (message[0] === TAG.paused) worker.confirmRunning(message.slice(1) as number[]);
     else if (message[0] === TAG.started) {
-      // Calls we dropped had started: they run for no one; end the worker.
-      if (worker.state !== 'stopping') this.#workers.stop(worker, 'a task aborted just as it started was still running in it');
+      // Calls we dropped had started, or a cancelled call cannot hear its signal
+      // (its task takes no context): they run for no one; end the worker.
+      if (worker.state === 'stopping') return;
+      const cancelled = this.#inLine.get(message[1] as number);
+      this.#workers.stop(
+        worker,
+        cancelled?.state === 'cancelling' ? this.#stopReason(cancelled) : 'a task aborted just as it started was still running in it',
+      );
     }
   }
 
@@ -267,14 +285,19 @@ export abstract class WorkerPool implements Backend {
 
   #onResults(worker: PoolWorker, message: WorkerMessage): void {
     const now = performance.now();
-    // The worker was busy since its last message: the results share that time.
-    if (worker.running > 0) this.#window.observe((message.length - 1) / RESULT_STRIDE, now - worker.lastHeard);
-    worker.lastHeard = now;
+    let results = 0;
+    const busy = worker.running > 0;
     for (let i = 1; i < message.length; i += RESULT_STRIDE) {
       const pending = this.#inLine.get(message[i] as number);
+      if (message[i + 1] === PROGRESS) {
+        if (pending !== undefined) this.#onProgress(worker, pending, message[i + 2], message[i + 3] as number);
+        continue;
+      }
+      results++;
       if (pending === undefined) continue; // aborted while the worker ran it
-      if (pending.state === 'dropping') {
-        this.#settle(pending); // dropped too late: it ran; its caller has had its rejection
+      if (pending.state === 'dropping' || pending.state === 'cancelling') {
+        // Dropped too late (it ran), or it honoured its signal in time: its caller has had its rejection.
+        this.#settle(pending);
         continue;
       }
       // A sampled call says how long it ran: its start, when we heard of it late (a worker's `ready`).
@@ -285,6 +308,10 @@ export abstract class WorkerPool implements Backend {
       if (message[i + 1] === 1) pending.resolve(message[i + 2]);
       else pending.reject(deserializeError(message[i + 2]));
     }
+    // The worker was busy since its last message: the results share that time.
+    if (busy && results > 0) this.#window.observe(results, now - worker.lastHeard);
+    worker.lastHeard = now;
+    if (results === 0) return;
     // After the executor took these results: a `taskEnd` comes before the next `taskStart`.
     queueMicrotask(() => {
       worker.promote(this.#settings.perWorker);
@@ -292,8 +319,19 @@ export abstract class WorkerPool implements Backend {
     });
   }
 
+  /**
+   * A `ctx.progress()` value, to the caller while its call is live. A value
+   * shows that the call has started: the results before it in the worker's
+   * line came in the same message or earlier.
+   */
+  #onProgress(worker: PoolWorker, pending: PoolCall, value: unknown, item: number): void {
+    if (pending.state === 'assigned') worker.promote(this.#settings.perWorker);
+    if (pending.state === 'running') pending.call.progress(value, item);
+  }
+
   /** Unlinks a call from the pool: no more abort, no longer in a line or waiting. */
   #settle(pending: PoolCall): void {
+    if (pending.graceTimer !== undefined) clearTimeout(pending.graceTimer);
     pending.state = 'settled';
     // The abort listener stays: the executor gives every call a signal of its
     // own and never aborts it once settled (and `settled` makes a late abort a no-op).
@@ -323,7 +361,7 @@ export abstract class WorkerPool implements Backend {
   }
 
   #abort(pending: PoolCall): void {
-    if (pending.state === 'settled' || pending.state === 'dropping') return;
+    if (pending.state === 'settled' || pending.state === 'dropping' || pending.state === 'cancelling') return;
     const worker = pending.worker;
     const running = pending.state === 'running';
     pending.reject(pending.signal.reason);
@@ -334,22 +372,58 @@ export abstract class WorkerPool implements Backend {
       this.#markDirty(worker);
       return;
     }
+    if (worker && running && this.#cancel(worker, pending)) return;
     this.#settle(pending);
     if (worker && running) {
       // The only way to stop a running task: end its worker. Its other
       // calls fail or go back in line; a replacement starts when calls wait.
-      this.#workers.stop(worker, `task ${pending.call.label} on it ${pending.signal.reason instanceof TaskTimeoutError ? 'timed out' : 'was aborted'}`);
+      this.#workers.stop(worker, this.#stopReason(pending));
       this.#drain();
     }
     if (worker && !running) this.#afterSettle(worker);
     else this.#updateReference();
   }
 
+  /**
+   * Cooperative abort (API.md "Task context"): the running call's `ctx.signal`
+   * aborts in the worker (by message; on threads also in shared memory, so a
+   * synchronous loop sees it), and the call keeps its slot until it settles or
+   * `abortGraceMs` passes; then its worker is ended, as without a context.
+   * False when there is no grace period, or the reason cannot be sent.
+   */
+  #cancel(worker: PoolWorker, pending: PoolCall): boolean {
+    if (this.#graceMs === 0 || worker.state === 'stopping') return false;
+    worker.handle.markAborted?.(pending.id);
+    try {
+      if (!worker.handle.send([TAG.cancel, pending.id, serializeError(pending.signal.reason)])) return false;
+    } catch {
+      return false; // an abort reason that cannot be cloned: end the worker, as before
+    }
+    pending.state = 'cancelling';
+    pending.graceTimer = setTimeout(() => this.#graceOver(pending), this.#graceMs);
+    return true;
+  }
+
+  /** The aborted task did not settle within abortGraceMs: end its worker. */
+  #graceOver(pending: PoolCall): void {
+    pending.graceTimer = undefined;
+    const worker = pending.worker;
+    if (pending.state !== 'cancelling' || !worker) return;
+    this.#settle(pending);
+    if (worker.state !== 'stopping') this.#workers.stop(worker, `${this.#stopReason(pending)} and did not stop within abortGraceMs (${this.#graceMs} ms)`);
+    this.#drain();
+    this.#updateReference();
+  }
+
+  #stopReason(pending: PoolCall): string {
+    return `task ${pending.call.label} on it ${pending.signal.reason instanceof TaskTimeoutError ? 'timed out' : 'was aborted'}`;
+  }
+
   /** The worker skipped these dropped calls: their places are free. */
   #onDropped(worker: PoolWorker, ids: number[]): void {
     for (const id of ids) {
       const pending = this.#inLine.get(id);
-      if (pending?.state === 'dropping') this.#settle(pending);
+      if (pending?.state === 'dropping' || pending?.state === 'cancelling') this.#settle(pending);
     }
     worker.promote(this.#settings.perWorker);
     this.#afterSettle(worker);
@@ -382,7 +456,8 @@ export abstract class WorkerPool implements Backend {
     worker.outbox = [];
     for (const pending of running) {
       this.#inLine.delete(pending.id);
-      if (pending.state === 'dropping') continue; // its caller has had its rejection
+      if (pending.graceTimer !== undefined) clearTimeout(pending.graceTimer);
+      if (pending.state === 'dropping' || pending.state === 'cancelling') continue; // its caller has had its rejection
       pending.state = 'settled';
       pending.reject(new WorkerCrashedError(crashMessage(worker, pending, exit, this.kind, this.#context.options.resourceLimits?.maxOldGenerationSizeMb)));
     }

@@ -19,6 +19,7 @@ import { TAG, type PoolMessage, type WorkerMessage } from '../../worker/protocol
 import type { WorkerExit, WorkerHandle, WorkerListener, WorkerSpawner } from '../pool/worker-handle.js';
 import { SILENT_OOM } from '../../worker/runtime.js';
 import type { ThreadSession } from '../../worker/thread-worker.js';
+import { AbortFlags } from '../../worker/abort-flags.js';
 
 /**
  * The worker entry, found next to this code. tsup bundles the library into a
@@ -114,8 +115,9 @@ export class ThreadSpawner implements WorkerSpawner {
 
   spawn(listener: WorkerListener): WorkerHandle {
     const { port1, port2 } = new MessageChannel();
-    const handle = new ThreadHandle(port1, listener, this.#pool, this.#ports);
-    this.#pool.run({ port: port2, perWorker: this.#perWorker }, { transferList: [port2] }).then(
+    const flags = new AbortFlags();
+    const handle = new ThreadHandle(port1, listener, this.#pool, this.#ports, flags);
+    this.#pool.run({ port: port2, perWorker: this.#perWorker, abortFlags: flags.buffer }, { transferList: [port2] }).then(
       () => handle.sessionEnded(undefined),
       (error: unknown) => handle.sessionEnded(error),
     );
@@ -138,7 +140,13 @@ class ThreadHandle implements WorkerHandle {
   #ended = false;
   #referenced = true;
 
-  constructor(port: MessagePort, listener: WorkerListener, pool: Piscina<ThreadSession, void>, ports: Map<number, PortReference>) {
+  constructor(
+    port: MessagePort,
+    listener: WorkerListener,
+    pool: Piscina<ThreadSession, void>,
+    ports: Map<number, PortReference>,
+    readonly flags: AbortFlags,
+  ) {
     this.#port = port;
     this.#listener = listener;
     this.#pool = pool;
@@ -167,6 +175,11 @@ class ThreadHandle implements WorkerHandle {
     if (this.#ended) return;
     this.#holdUntilExit();
     this.#port.postMessage([TAG.close]);
+  }
+
+  /** Seen at once by a task polling ctx.signal.aborted in a synchronous loop (abort-flags.ts). */
+  markAborted(id: number): void {
+    this.flags.set(id);
   }
 
   kill(): void {

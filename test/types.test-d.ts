@@ -1,6 +1,16 @@
 /** Type tests (vitest typecheck): the task's function type flows to run/map. */
 import { describe, expectTypeOf, it } from 'vitest';
-import { createExecutor, defineTask, type PolicyOptions, type RuleId, type Task, type TaskProfile } from 'unified-executor';
+import {
+  createExecutor,
+  defineTask,
+  type PolicyOptions,
+  type RuleId,
+  type Task,
+  type TaskContext,
+  type TaskProfile,
+  type TaskProgress,
+  type TaskProgressEvent,
+} from 'unified-executor';
 
 declare function fib(n: number): number;
 declare function fetchTitle(url: string): Promise<string>;
@@ -41,5 +51,49 @@ describe('measured traits types', () => {
     createExecutor({ policy: { adapt: true, backends: { 'measured-waiting': 'async' } } });
     // @ts-expect-error adapt is a boolean
     createExecutor({ policy: { adapt: 'yes' } });
+  });
+});
+
+type Progress = { bytes: number };
+declare function hashFile(path: string, ctx: TaskContext<Progress>): Promise<string>;
+
+describe('task context types', () => {
+  const hash = defineTask<typeof hashFile>('/abs/files.js', 'hashFile');
+
+  it('infers the progress type P from the second parameter of the function', () => {
+    expectTypeOf(hash).toEqualTypeOf<Task<string, string, Progress>>();
+    expectTypeOf<TaskProgress<typeof hashFile>>().toEqualTypeOf<Progress>();
+    // A one-parameter task reports nothing it could type.
+    expectTypeOf<TaskProgress<typeof fib>>().toEqualTypeOf<unknown>();
+  });
+
+  it('types onProgress from the task, on run and map, and the context members', () => {
+    void executor.run(hash, '/tmp/x', { onProgress: (p) => expectTypeOf(p).toEqualTypeOf<Progress>() });
+    void executor.map(hash, ['/tmp/x'], {
+      onProgress: (p, index) => {
+        expectTypeOf(p).toEqualTypeOf<Progress>();
+        expectTypeOf(index).toEqualTypeOf<number>();
+      },
+    });
+    // @ts-expect-error the progress value is { bytes: number }, not a number
+    void executor.run(hash, '/tmp/x', { onProgress: (p: number) => p });
+    expectTypeOf<TaskContext<Progress>['signal']>().toEqualTypeOf<AbortSignal>();
+    expectTypeOf<TaskContext<Progress>['attempt']>().toEqualTypeOf<number>();
+    expectTypeOf<TaskContext<Progress>['progress']>().parameter(0).toEqualTypeOf<Progress>();
+    createExecutor({ abortGraceMs: 100 });
+  });
+
+  it('types a plain function that takes a context, and the taskProgress event', () => {
+    const task = (n: number, ctx: TaskContext<string>) => {
+      ctx.progress('half');
+      // @ts-expect-error progress takes a string here
+      ctx.progress(1);
+      return n * 2;
+    };
+    void executor.run(task, 2, { onProgress: (p) => expectTypeOf(p).toEqualTypeOf<string>() });
+    executor.on('taskProgress', (event) => {
+      expectTypeOf(event).toEqualTypeOf<TaskProgressEvent>();
+      expectTypeOf(event.value).toEqualTypeOf<unknown>();
+    });
   });
 });

@@ -13,6 +13,12 @@ import type { Task, TaskFunction } from '../task.js';
 import type { CallSample } from '../policy/call-sample.js';
 import { TaskSignal } from './task-signal.js';
 
+/**
+ * An internal run option: the attempt this run is (`ctx.attempt`), for a
+ * caller that retries by itself (a distributed worker: BullMQ's attempts).
+ */
+export const ATTEMPT = Symbol.for('unified-executor.attempt');
+
 /** Who hears that a worker started a job, and what it measured of it (the executor core). */
 export interface JobOwner {
   jobStarted(job: Job, startedAt?: number): void;

@@ -34,13 +34,13 @@
 import { EventEmitter } from 'eventemitter3';
 import PQueue from 'p-queue';
 import type { Backend, BackendContext, BackendFactory } from '../backends/backend.js';
-import { ExecutorClosedError, QueueFullError, TaskTimeoutError } from '../errors.js';
+import { ExecutorClosedError, QueueFullError, TaskNotPortableError, TaskTimeoutError } from '../errors.js';
 import type { Executor, ExecutorEvents, ExecutorStats, MapOptions, RunOptions, TaskBackend } from '../executor.js';
 import type { ExecutorOptions } from '../options.js';
 import type { Decision, TaskTraits } from '../policy/rules.js';
 import type { CallSample } from '../policy/call-sample.js';
 import { DirectCalls, type CoreCounters } from './direct-calls.js';
-import { Job, type JobOwner } from './job.js';
+import { ATTEMPT, Job, type JobOwner } from './job.js';
 import { mapTasks, type ChunkRunner } from './map.js';
 import { RateLimiter, type RateLimited } from './rate-limiter.js';
 import { RetryFirstQueue, type EnqueueOptions } from './retry-first-queue.js';
@@ -335,6 +335,8 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
       try {
         onProgress(value, item);
       } catch (error) {
+        // A distributed worker's handler encodes the value: one that cannot be sent is the task's error, in the task.
+        if (error instanceof TaskNotPortableError) throw error;
         this.emit('warning', {
           type: 'progress-handler-threw',
           backend: this.backend,
@@ -404,6 +406,8 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
     const userSignal = options.signal;
     const transfer = batch ? undefined : options.transfer;
     const job = new Job(this, this.#counters.nextId++, task, input, batch, transfer, label, userSignal, timeout, performance.now(), options);
+    const attempt = (options as { [ATTEMPT]?: number })[ATTEMPT];
+    if (attempt !== undefined) job.attempt = attempt;
     // One listener per distinct caller signal, however many runs share it.
     if (userSignal) follow(userSignal, job);
     this.#counters.tally.submitted++;

@@ -90,8 +90,10 @@ export class CallContext implements TaskContext {
   #isAborted(): boolean {
     if (this.#aborted) return true;
     if (this.source?.aborted) return true;
-    if (this.poll !== undefined) this.poll();
-    return this.#aborted;
+    if (this.poll === undefined) return false;
+    // The poll may take the cancel now: it aborts the source (or this context, if it listens).
+    this.poll();
+    return this.#aborted || this.source?.aborted === true;
   }
 
   #currentReason(): unknown {

@@ -38,6 +38,7 @@ import { MAX_INPUT_CHARS } from './job-data.js';
 import { rebuildRemoteError } from './remote-error.js';
 import { DEFAULT_QUEUE, MAP_WINDOW, refuseClosureRemote } from './submitter-facts.js';
 import { rootPath, toTaskRef, type TaskRef } from './task-ref.js';
+import { isProgressUpdate } from './progress-relay.js';
 
 /** One call between `execute` and its settlement; `handleEvent` is its signal's abort. */
 interface RemoteCall {
@@ -304,6 +305,7 @@ class DistributedBackend implements Backend {
     if (!this.#link) {
       const listener: LinkListener = {
         active: (jobId) => this.#onActive(jobId),
+        progress: (jobId, data) => this.#onProgress(jobId, data),
         completed: (jobId, returnvalue) => this.#onCompleted(jobId, returnvalue),
         failed: (jobId, reason) => void this.#onFailed(jobId, reason),
         stalled: (jobId) => this.#onStalled(jobId),
@@ -337,6 +339,28 @@ class DistributedBackend implements Backend {
     queueMicrotask(() => {
       if (this.#calls.get(jobId) === remote) remote.call.markStarted();
     });
+  }
+
+  /** `ctx.progress()` values of a job (JSON text of a ProgressUpdate), in order, while its call is live: after its result or abort, none. */
+  #onProgress(jobId: string, data: string): void {
+    const remote = this.#calls.get(jobId);
+    if (!remote) return;
+    let update: unknown;
+    try {
+      update = JSON.parse(data);
+    } catch {
+      return;
+    }
+    if (!isProgressUpdate(update)) return;
+    for (const [item, encoded] of update.ue) {
+      let value: unknown;
+      try {
+        value = decodeValue(encoded);
+      } catch {
+        continue; // written by a worker whose V8 this one cannot read: its result will say so
+      }
+      remote.call.progress(value, item);
+    }
   }
 
   #onCompleted(jobId: string, returnvalue: string): void {

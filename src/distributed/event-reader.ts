@@ -14,6 +14,8 @@ import type { Redis } from 'ioredis';
 
 export interface StreamListener {
   active(jobId: string): void;
+  /** A job's `updateProgress` (progress-relay.ts): `data` as stored, JSON text. */
+  progress(jobId: string, data: string): void;
   /** `returnvalue` as stored: JSON text. */
   completed(jobId: string, returnvalue: string): void;
   failed(jobId: string, reason: string): void;
@@ -90,13 +92,16 @@ export class EventReader {
       else if (name === 'jobId') {
         jobId = fields[i + 1]!;
         if (!jobId.startsWith(this.#mine)) return;
-      } else if (name === 'returnvalue' || name === 'failedReason' || name === 'delay') value = fields[i + 1];
+      } else if (name === 'returnvalue' || name === 'failedReason' || name === 'delay' || name === 'data') value = fields[i + 1];
       else if (name === 'prev') prev = fields[i + 1];
     }
     if (jobId === undefined) return;
     switch (event) {
       case 'active':
         this.#on.active(jobId);
+        break;
+      case 'progress':
+        if (value !== undefined) this.#on.progress(jobId, value);
         break;
       case 'completed':
         this.#on.completed(jobId, value ?? 'null');

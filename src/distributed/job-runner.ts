@@ -17,6 +17,8 @@ import type { Drivers } from './load-drivers.js';
 import type { ModuleRules } from './module-rules.js';
 import type { JobData, JobResult } from './protocol.js';
 import { describeTaskRef } from './task-ref.js';
+import { ProgressRelay } from './progress-relay.js';
+import { ATTEMPT } from '../core/job.js';
 
 export interface JobRunnerContext {
   bullmq: Drivers['bullmq'];
@@ -73,21 +75,33 @@ export async function runJob(
     setMaxListeners(0, controller.signal);
   }
   const runSignal = controller?.signal ?? signal;
-  const runOptions = runSignal ? { signal: runSignal, timeout: data.timeout } : { timeout: data.timeout };
+  // ctx.attempt: BullMQ counts the attempts that ended; this is the next.
+  const attempt = (job.attemptsMade ?? 0) + 1;
+  const progress = new ProgressRelay(job, data.label);
+  const runOptions = {
+    ...(runSignal ? { signal: runSignal } : {}),
+    timeout: data.timeout,
+    onProgress: (value: unknown) => progress.add(value, 0),
+    [ATTEMPT]: attempt,
+  };
+  const itemOptions = (item: number) => ({ ...runOptions, onProgress: (value: unknown) => progress.add(value, item) });
   const startedAt = performance.now();
   try {
     const value = controller
       ? await Promise.all(
-          (input as unknown[]).map((item) =>
-            context.executor.run(task, item, runOptions).catch((error: unknown) => {
+          (input as unknown[]).map((item, k) =>
+            context.executor.run(task, item, itemOptions(k)).catch((error: unknown) => {
               controller.abort(error);
               throw error;
             }),
           ),
         )
       : await context.executor.run(task, input, runOptions);
+    // Its progress events come before its result in the event stream.
+    await progress.drain();
     return { value: encodeValue(value, `result of task ${data.label}`), runMs: performance.now() - startedAt };
   } catch (thrown) {
+    await progress.drain();
     if (runSignal?.aborted && context.handingBack() && token) {
       // Shutdown: the job goes back to the queue for another worker, without spending an attempt.
       await job.moveToWait(token);

@@ -23,6 +23,7 @@ import type { Row } from './results.js';
 import { ioWorkloads } from './workloads/io.js';
 import { measurementOverhead } from './workloads/overhead.js';
 import { pacingSection } from './workloads/pacing.js';
+import { progressCost } from './workloads/progress.js';
 import { poolFamily } from './workloads/pools.js';
 import { childPids, childrenGone } from './workloads/proc.js';
 import { importWorkload } from './workloads/import.js';
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   for (const family of ['async', 'thread', 'process'] as const) rows.push(...(await poolFamily(family, config)));
   rows.push(...(await measurementOverhead(config)));
+  rows.push(...(await progressCost(config)));
   rows.push(...(await ioWorkloads(config)));
   rows.push(...(await startupWorkload(config)));
   rows.push(...(await importWorkload(config)));

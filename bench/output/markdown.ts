@@ -6,6 +6,7 @@ import type { Row } from '../results.js';
 import type { Summary } from '../stats.js';
 import { MEASURED, OVERHEAD_CASE, UNMEASURED, UNMEASURED_AGAIN } from '../workloads/overhead.js';
 import { PROMISE_CASE } from '../workloads/pools.js';
+import { PROGRESS_CASE, VALUES } from '../workloads/progress.js';
 
 export interface RunInfo {
   date: string;
@@ -51,6 +52,22 @@ export function markdownReport(rows: Row[], regret: RegretRow[], aims: Aim[], co
     out.push(
       table(['contender', 'tasks/s', 'µs/task', 'tasks/s min–max'], ['---', '---:', '---:', '---:'],
         promised.map((r) => [name(r), num(r.summary.median), num(1e6 / r.summary.median, 1), spread(r.summary)])),
+    );
+  }
+
+  const reported = of('tiny', 'tasks/s').filter((r) => r.case === PROGRESS_CASE);
+  if (reported.length > 0) {
+    out.push(
+      `\nProgress (task context): one task reports ${num(VALUES)} values through \`ctx.progress()\` to \`onProgress\`; ` +
+        'the cost per value (the run less the same task reporting nothing) beside a tiny `run` of section 1 on the same backend:\n',
+    );
+    out.push(
+      table(['backend', 'values/s', 'µs/value', 'µs per tiny run', 'value / tiny run'], ['---', '---:', '---:', '---:', '---:'],
+        reported.map((r) => {
+          const tiny = rows.find((x) => x.workload === 'tiny' && x.case === '' && x.ours && x.family === r.family && x.name === `ours ${r.family}`)?.summary.median;
+          const perValue = 1e6 / r.summary.median;
+          return [r.family, num(r.summary.median), num(perValue, 2), tiny ? num(1e6 / tiny, 2) : '–', tiny ? num(perValue / (1e6 / tiny), 2) : '–'];
+        })),
     );
   }
 

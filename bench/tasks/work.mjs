@@ -27,3 +27,9 @@ export function block(ms) {
   Atomics.wait(cell, 0, 0, ms);
   return ms;
 }
+
+/** Progress (issue 20): reports 0..count-1 through ctx.progress(), then returns count. */
+export function report(count, ctx) {
+  for (let i = 0; i < count; i++) ctx.progress(i);
+  return count;
+}

@@ -406,8 +406,10 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
     const userSignal = options.signal;
     const transfer = batch ? undefined : options.transfer;
     const job = new Job(this, this.#counters.nextId++, task, input, batch, transfer, label, userSignal, timeout, performance.now(), options);
-    const attempt = (options as { [ATTEMPT]?: number })[ATTEMPT];
-    if (attempt !== undefined) job.attempt = attempt;
+    if (options !== NO_OPTIONS) {
+      const attempt = (options as { [ATTEMPT]?: number })[ATTEMPT];
+      if (attempt !== undefined) job.attempt = attempt;
+    }
     // One listener per distinct caller signal, however many runs share it.
     if (userSignal) follow(userSignal, job);
     this.#counters.tally.submitted++;

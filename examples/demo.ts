@@ -7,6 +7,7 @@ import { startLocalServer } from './local-server.js';
 import { main as measuredTraits } from './measured-traits.js';
 import { main as mixedPipeline } from './mixed-pipeline.js';
 import { main as rateLimitedFetch } from './rate-limited-fetch.js';
+import { mapWithBar } from './hash-with-progress.js';
 import { fib, identity } from './tasks/index.js';
 import { fib as fibInProcess } from './tasks/cpu.js';
 import { printTable, rate, timed } from './timing.js';
@@ -112,6 +113,9 @@ export async function main(): Promise<void> {
 
   console.log('\nA mixed pipeline on one auto executor (fetch -> hash):');
   await mixedPipeline(40);
+
+  console.log('\nTask context: a long map with one progress bar drawn from onProgress (a bar on a terminal, lines otherwise):');
+  await mapWithBar();
 
   console.log('\nPacing: 200 requests to a local HTTP server at 50 per second (rateLimit, retries, onSizeLessThan):');
   await rateLimitedFetch(200);

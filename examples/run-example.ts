@@ -5,6 +5,7 @@ const examples: Record<string, () => Promise<{ main: () => Promise<void> }>> = {
   'many-io-progress': () => import('./many-io-progress.js'),
   'measured-traits': () => import('./measured-traits.js'),
   'rate-limited-fetch': () => import('./rate-limited-fetch.js'),
+  'hash-with-progress': () => import('./hash-with-progress.js'),
   demo: () => import('./demo.js'),
 };
 

@@ -338,7 +338,11 @@ export class CallLoop {
     }
     const batch = call.flags & CALL_FLAG.batch;
     const sampled = ++definition.calls <= SAMPLE_FIRST || definition.calls % SAMPLE_EVERY === 0;
-    const context = (definition.wantsContext ??= wantsContext(fn)) ? this.#contextOf(call, definition) : undefined;
+    if (definition.wantsContext === undefined) {
+      definition.wantsContext = wantsContext(fn);
+      if (!definition.wantsContext) this.#post([TAG.deaf, call.key]);
+    }
+    const context = definition.wantsContext ? this.#contextOf(call, definition) : undefined;
     const queuedBefore = sampled ? this.#runQueue.read() : undefined;
     const began = performance.now();
     const cpuBefore = sampled ? this.#cpu() : undefined;

@@ -53,6 +53,13 @@ export const TAG = {
    * the pool ends the worker at once), else nothing: its result, within the grace period, frees it.
    */
   cancel: 11,
+  /**
+   * Worker -> pool: `[deaf, key]`, once per task per worker, before its first call runs: the
+   * task's function takes no context, so a cancel cannot reach it; the pool ends the worker of
+   * an aborted call of it at once instead of waiting `abortGraceMs` (a synchronous loop could
+   * not even answer the cancel).
+   */
+  deaf: 12,
 } as const;
 
 /**
@@ -102,9 +109,10 @@ export type StartedMessage = [typeof TAG.started, ...number[]];
 export type DroppedMessage = [typeof TAG.dropped, ...number[]];
 export type PauseMessage = [typeof TAG.pause] | [typeof TAG.resume];
 export type PausedMessage = [typeof TAG.paused, ...number[]];
+export type DeafMessage = [typeof TAG.deaf, key: number];
 
 export type PoolMessage = DefineMessage | RunMessage | DropMessage | CloseMessage | PauseMessage | CancelMessage;
-export type WorkerMessage = ReadyMessage | ResultsMessage | StartedMessage | DroppedMessage | PausedMessage;
+export type WorkerMessage = ReadyMessage | ResultsMessage | StartedMessage | DroppedMessage | PausedMessage | DeafMessage;
 
 /** A sampled call's measures on the wire: `[runMs, syncMs, cpuMs, queuedMs]` (cpuMs undefined where unreadable). */
 export type WireSample = [number, number, number | undefined, number];

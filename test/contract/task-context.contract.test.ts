@@ -28,6 +28,8 @@ const badProgress = defineTask<(x: null, ctx: TaskContext) => { threw: boolean; 
   'badProgress',
 );
 
+const spinForever = defineTask<(x: null) => never>(new URL('../fixtures/held-results.mjs', import.meta.url), 'forever');
+
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Well past a grace period, on a loaded 2-core machine. */
 const SETTLE_MS = 400;
@@ -103,6 +105,7 @@ describe.each(backendsUnderTest)('task context on the $name backend', (backend) 
     expect(settled.ok).toBe(false);
     expect((settled as { error: unknown }).error).toBe(reason);
     await pause(SETTLE_MS);
+    expect(exits).toEqual([]);
     expect(await executor.run(whereAmI, null)).toEqual(before);
     expect(exits).toEqual([]);
   });
@@ -115,6 +118,7 @@ describe.each(backendsUnderTest)('task context on the $name backend', (backend) 
     const result = await outcome(executor.run(honour, null, { timeout: 200 }));
     expect((result as { error: unknown }).error).toBeInstanceOf(TaskTimeoutError);
     await pause(SETTLE_MS);
+    expect(exits).toEqual([]);
     expect(await executor.run(whereAmI, null)).toEqual(before);
     expect(exits).toEqual([]);
   });
@@ -142,6 +146,20 @@ describe.each(backendsUnderTest)('task context on the $name backend', (backend) 
     expect(exitAt - abortedAt).toBeGreaterThanOrEqual(graceMs - 5);
     const after = await executor.run(whereAmI, null);
     expect(backend.name === 'thread' ? after.threadId : after.pid).not.toBe(backend.name === 'thread' ? before.threadId : before.pid);
+  });
+
+  it.skipIf(!pool)('a task that takes no context cannot hear its signal: its worker is ended at once, not after abortGraceMs', async () => {
+    const executor = make({ abortGraceMs: 10_000 });
+    await executor.run(whereAmI, null);
+    const exited = new Promise<void>((resolve) => executor.once('workerExit', () => resolve()));
+    const controller = new AbortController();
+    const spinning = outcome(executor.run(spinForever, null, { signal: controller.signal }));
+    await pause(200);
+    const abortedAt = performance.now();
+    controller.abort(new Error('stop'));
+    expect((await spinning).ok).toBe(false);
+    await exited;
+    expect(performance.now() - abortedAt).toBeLessThan(5_000);
   });
 
   it.skipIf(backend.name !== 'thread')('a thread CPU loop that polls ctx.signal.aborted stops within 10 ms of the abort', async () => {

@@ -65,6 +65,8 @@ export abstract class WorkerPool implements Backend {
   #state: 'open' | 'closed' = 'open';
   #window = new RunWindow();
   #graceMs: number;
+  /** Task keys whose function takes no context (a worker said so): an abort ends their worker at once. */
+  #deaf: boolean[] = [];
 
   constructor(context: BackendContext, spawner: WorkerSpawner, settings: PoolSettings) {
     this.#context = context;
@@ -264,6 +266,7 @@ export abstract class WorkerPool implements Backend {
     else if (message[0] === TAG.ready) this.#onReady(worker);
     else if (message[0] === TAG.dropped) this.#onDropped(worker, message.slice(1) as number[]);
     else if (message[0] === TAG.paused) worker.confirmRunning(message.slice(1) as number[]);
+    else if (message[0] === TAG.deaf) this.#deaf[message[1]] = true;
     else if (message[0] === TAG.started) {
       // Calls we dropped had started, or a cancelled call cannot hear its signal
       // (its task takes no context): they run for no one; end the worker.
@@ -392,7 +395,7 @@ export abstract class WorkerPool implements Backend {
    * False when there is no grace period, or the reason cannot be sent.
    */
   #cancel(worker: PoolWorker, pending: PoolCall): boolean {
-    if (this.#graceMs === 0 || worker.state === 'stopping') return false;
+    if (this.#graceMs === 0 || worker.state === 'stopping' || this.#deaf[pending.key] === true) return false;
     worker.handle.markAborted?.(pending.id);
     try {
       if (!worker.handle.send([TAG.cancel, pending.id, serializeError(pending.signal.reason)])) return false;

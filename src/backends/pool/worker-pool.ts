@@ -32,8 +32,8 @@ import { serializeError } from '../../worker/serialize-error.js';
 
 /**
  * @see ExecutorOptions.abortGraceMs. 100 ms: about what ending and replacing
- * a worker costs (a thread starts in ~30 ms, a child process in ~80 ms on the
- * reference machine), so waiting for a task that ignores its signal costs at
+ * a worker costs (start-up to first result: a thread ~75 ms, a child process
+ * ~110 ms in the benchmark), so waiting for a task that ignores its signal costs at
  * most about one restart, while a task that honours it (an awaited fetch or
  * timer, a loop that checks every few ms) stops well within it and keeps its worker.
  */

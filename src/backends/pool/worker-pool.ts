@@ -23,12 +23,16 @@
  * The executor in front owns priority, timeouts, stats and events.
  */
 import { ExecutorClosedError, TaskTimeoutError, WorkerCrashedError } from '../../errors.js';
-import { deserializeError } from '../../worker/serialize-error.js';
+import { deserializeError, serializeError } from '../../worker/serialize-error.js';
 import type { Task, TaskFunction } from '../../task.js';
 import type { Backend, BackendContext, CancelSignal, TaskCall } from '../backend.js';
 import { crashMessage, PoolCall, PoolWorker } from './pool-worker.js';
 import { PROGRESS, RESULT_STRIDE, TAG, TaskKeys, toSample, type WireSample, type WorkerMessage } from '../../worker/protocol.js';
-import { serializeError } from '../../worker/serialize-error.js';
+import { RunWindow } from './run-window.js';
+import type { WorkerExit, WorkerHandle, WorkerSpawner } from './worker-handle.js';
+import { refuseClosure } from './pool-facts.js';
+import type { PoolSettings } from './pool-settings.js';
+import { WorkerSet } from './worker-set.js';
 
 /**
  * @see ExecutorOptions.abortGraceMs. 100 ms: about what ending and replacing
@@ -38,11 +42,6 @@ import { serializeError } from '../../worker/serialize-error.js';
  * timer, a loop that checks every few ms) stops well within it and keeps its worker.
  */
 export const DEFAULT_ABORT_GRACE_MS = 100;
-import { RunWindow } from './run-window.js';
-import type { WorkerExit, WorkerHandle, WorkerSpawner } from './worker-handle.js';
-import { refuseClosure } from './pool-facts.js';
-import type { PoolSettings } from './pool-settings.js';
-import { WorkerSet } from './worker-set.js';
 
 export abstract class WorkerPool implements Backend {
   abstract readonly kind: 'process' | 'thread';

@@ -259,10 +259,12 @@ class DistributedBackend implements Backend {
   /** In call order (a pause then a resume must reach Redis in that order); close() waits for it briefly. */
   #queuePause(paused: boolean): void {
     if (this.#closing) return;
+    // The link now: destroy() resumes and closes in one go, and a link asked for later would be refused.
+    const linking = this.#connect();
     const last = this.#pausing;
     const change = (async () => {
       await last;
-      const link = await this.#connect();
+      const link = await linking;
       await (paused ? link.pause() : link.resume());
     })().catch((error: unknown) => {
       this.#events.emit('warning', {

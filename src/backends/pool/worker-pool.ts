@@ -231,11 +231,9 @@ export abstract class WorkerPool implements Backend {
 
   resume(): void {
     this.#paused = false;
-    for (const worker of this.#workers.all.values()) {
-      this.#tellHold(worker);
-      // It starts the calls at the front of its line now, as many as it has slots.
-      if (worker.state !== 'starting' && worker.state !== 'stopping') worker.promote(this.#settings.perWorker);
-    }
+    // Each worker gets what waits for it (drops of calls aborted while paused above all: before the
+    // resume, or it would start one), then the resume, and its first calls count as started.
+    for (const worker of this.#workers.all.values()) if (worker.state !== 'stopping') this.#sendTo(worker);
   }
 
   /** Tells `worker` to hold or go on, when that differs from what it was last told (a new worker: before its first call). */
@@ -247,11 +245,13 @@ export abstract class WorkerPool implements Backend {
 
   /** Sends what `worker` has not been sent; a call whose input cannot be cloned fails alone. */
   #sendTo(worker: PoolWorker): void {
-    this.#tellHold(worker);
+    // A pause goes before the calls; a resume after the drops.
+    if (this.#paused) this.#tellHold(worker);
     for (const { pending, error } of worker.send()) {
       this.#settle(pending);
       pending.reject(this.notPortable(pending.call, error));
     }
+    if (!this.#paused) this.#tellHold(worker);
     if (worker.state !== 'starting') worker.promote(this.#settings.perWorker);
   }
 

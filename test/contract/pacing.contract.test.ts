@@ -17,6 +17,7 @@ import {
   TaskTimeoutError,
   WorkerCrashedError,
   type ExecutorOptions,
+  type TaskContext,
   type TaskRetryEvent,
 } from 'unified-executor';
 import { backendsUnderTest } from './backends-under-test.js';
@@ -29,6 +30,7 @@ const failTimes = defineTask<(x: Counted<string>) => string>(pacing, 'failTimes'
 // cpuBound: on a distributed worker it runs in a child process, whose death is the worker pool's crash, not the worker's.
 const crashTimes = defineTask<(x: Counted<string>) => string>(pacing, 'crashTimes', { cpuBound: true });
 const runsOf = defineTask<(file: string) => number>(pacing, 'runsOf');
+const attemptsUntil = defineTask<(times: number, ctx: TaskContext) => number>(pacing, 'attemptsUntil');
 
 const scratch = mkdtempSync(join(tmpdir(), 'ue-pacing-'));
 let counters = 0;
@@ -213,6 +215,15 @@ describe.each(backendsUnderTest)('pacing on the $name backend', (backend) => {
       expect(retries.every((r) => r.backend === backend.name && r.task === 'pacing.mjs#failTimes')).toBe(true);
       expect(new Set(retries.map((r) => r.id)).size).toBe(1);
       expect(executor.stats()).toMatchObject({ retried: 2, submitted: 2, completed: 2, failed: 0 });
+    });
+
+    it('ctx.attempt says which run it is: 1, then 2 and 3 on the retries', async () => {
+      const executor = make();
+      const failed: string[] = [];
+      executor.on('taskRetry', (event) => failed.push((event.error as Error).message));
+      expect(await executor.run(attemptsUntil, 2, { retries: 2, retryDelay: 10 })).toBe(3);
+      expect(failed).toEqual(['run 1 fails', 'run 2 fails']);
+      expect(await executor.run(attemptsUntil, 0)).toBe(1);
     });
 
     it.runIf(local)('retryDelay as a function gets (attempt, error); the default is exponential from 100 ms with jitter', async () => {

@@ -42,7 +42,10 @@ function checkTimer(name: string, value: number | undefined, where: string): Ran
 
 /** Throws on executor timer options beyond Node's longest timer (their type and range are checked by validateOptions). */
 export function checkTimerOptions(options: ExecutorOptions): void {
-  const error = checkTimer('taskTimeout', options.taskTimeout, '') ?? checkTimer('idleTimeout', options.idleTimeout, '');
+  const error =
+    checkTimer('taskTimeout', options.taskTimeout, '') ??
+    checkTimer('idleTimeout', options.idleTimeout, '') ??
+    checkTimer('abortGraceMs', options.abortGraceMs, '');
   if (error) throw error;
 }
 

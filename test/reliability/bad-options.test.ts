@@ -34,6 +34,7 @@ const ROWS: [string, unknown, ErrorConstructor, RegExp][] = [
   ['taskTimeout negative', { taskTimeout: -1 }, RangeError, /`taskTimeout`/],
   ['taskTimeout a string', { taskTimeout: '100' }, TypeError, /`taskTimeout`/],
   ['blockWarningMs a string', { blockWarningMs: '5' }, TypeError, /`blockWarningMs`/],
+  ['abortGraceMs a string', { abortGraceMs: '100' }, TypeError, /`abortGraceMs`/],
   ['reconnectTimeout 0', { reconnectTimeout: 0 }, RangeError, /`reconnectTimeout`/],
   ['traits not an object', { traits: 'cpu' }, TypeError, /`traits`/],
   ['traits null', { traits: null }, TypeError, /`traits`/],

@@ -240,6 +240,12 @@ export abstract class WorkerPool implements Backend {
   #tellHold(worker: PoolWorker): void {
     if (worker.held === this.#paused || worker.state === 'stopping') return;
     worker.held = this.#paused;
+    // Calls aborted while held go first: after `resume` the worker would start
+    // them, and answer the drop with `started` (and be ended for it).
+    if (!this.#paused && worker.drops.length > 0) {
+      worker.handle.send([TAG.drop, ...worker.drops]);
+      worker.drops = [];
+    }
     worker.handle.send([this.#paused ? TAG.pause : TAG.resume]);
   }
 

@@ -4,12 +4,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createExecutor, defineTask, TaskNotPortableError, type Executor } from 'unified-executor';
 
 const values = new URL('./fixtures/values.mjs', import.meta.url);
-const timing = new URL('./fixtures/timing.mjs', import.meta.url);
 type Where = { pid: number; threadId: number; isMainThread: boolean };
 const whereCpu = defineTask<() => Promise<Where>>(values, 'whereAmI', { cpuBound: true });
 const whereFewIo = defineTask<() => Promise<Where>>(values, 'whereAmI', { ioBound: true, expectedCount: 20 });
 const whereManyIo = defineTask<() => Promise<Where>>(values, 'whereAmI', { ioBound: true, expectedCount: 1000 });
-const sleepFewIo = defineTask<(x: { ms: number; value: number }) => Promise<number>>(timing, 'sleep', {
+const barrier = new URL('./fixtures/barrier.mjs', import.meta.url);
+const gatherFewIo = defineTask<(x: { cell: SharedArrayBuffer; count: number; ms: number }) => Promise<number>>(barrier, 'gather', {
   ioBound: true,
   expectedCount: 400,
 });
@@ -68,13 +68,17 @@ describe('auto-select', () => {
     let peak = 0;
     executor.on('taskStart', () => (peak = Math.max(peak, ++running)));
     executor.on('taskEnd', () => running--);
-    const results = await Promise.all(
-      Array.from({ length: 400 }, (_, i) => executor.run(sleepFewIo, { ms: 10, value: i })),
-    );
-    expect(results).toEqual(Array.from({ length: 400 }, (_, i) => i));
+    // Each call waits for all 400 to be running at once (a barrier in shared
+    // memory), so the peak is the pool's size, not how its workers' start
+    // times happened to overlap a short sleep: under load the 6 threads get
+    // ready tens of ms apart, and 10 ms sleeps measured 134 (two workers of 67).
+    const cell = new SharedArrayBuffer(4);
+    const met = await Promise.all(Array.from({ length: 400 }, () => executor.run(gatherFewIo, { cell, count: 400, ms: 20_000 })));
     expect(executor.stats().backends!.thread).toBeDefined();
-    // A CPU-sized pool would run 2 at a time here; an I/O-sized one runs them all at once.
-    expect(peak).toBeGreaterThan(200);
+    // A CPU-sized pool would run 2 at a time here (and the barrier would give up
+    // after its 20 s); an I/O-sized one runs them all at once.
+    expect(Math.min(...met)).toBe(400);
+    expect(peak).toBe(400);
   });
 
   it('refuses a plain function that the policy sends to a pool, naming the rule', async () => {

@@ -131,6 +131,12 @@ export class RateLimiter {
   #wakeAll(): void {
     if (this.#waking) return;
     this.#waking = true;
+    // Whether the last look found a token: a pass that took none woke every
+    // member (tokens only free up meanwhile), so it ends with room; a pass cut
+    // short ends without, and a member may still be held. That answer is what
+    // #update decides on: a second look could find a token freed since, and
+    // skip the timer with a member still held (issue 21's hang).
+    let room = true;
     try {
       let taken: number;
       do {
@@ -139,11 +145,12 @@ export class RateLimiter {
           if (!this.hasRoom()) break;
           member.wake();
         }
-      } while (this.#taken !== taken && this.hasRoom());
+        room = this.#taken === taken || this.hasRoom();
+      } while (this.#taken !== taken && room);
     } finally {
       this.#waking = false;
     }
-    this.#update(false);
+    this.#update(false, room);
   }
 
   /**
@@ -151,15 +158,18 @@ export class RateLimiter {
    * so a member that cannot take them is no loop), emits the episode's events,
    * and keeps a timer for the next token only while tasks wait for it.
    */
-  #update(wake = true): void {
+  #update(wake = true, room?: boolean): void {
     // Inside #wakeAll, which settles the state when the members are done.
     if (this.#waking) return;
     const ready = this.#members.some((member) => member.readyCount() > 0);
-    if (ready && wake && this.hasRoom()) {
+    // One look at the budget for the whole decision: with two, a token that
+    // frees between them leaves a held member with neither a wake nor a timer.
+    room ??= this.hasRoom();
+    if (ready && wake && room) {
       this.#wakeAll();
       return;
     }
-    const held = ready && !this.hasRoom();
+    const held = ready && !room;
     if (held && this.#timer === undefined && this.#stamped > 0) {
       // The oldest start leaves the window then; a timer may fire a little early (libuv's clock is in ms): #expire checks again.
       const due = this.#starts[this.#head]! + this.intervalMs - performance.now();

@@ -1,0 +1,53 @@
+/**
+ * The rate limit never leaves a task queued forever, however far apart the
+ * limiter's reads of the clock are. The scenario runs in a child process with
+ * a clock that moves on every read (test/fixtures/rate-limit-slow-clock.mjs):
+ * the real clock, made coarser, not a mock of the executor.
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { expect, it } from 'vitest';
+
+const script = fileURLToPath(new URL('../fixtures/rate-limit-slow-clock.mjs', import.meta.url));
+const ROUNDS = 40;
+/** A round takes ~0.2 s (the clock runs fast, so windows pass sooner); one that hung never ended. */
+const STALL_MS = 15_000;
+
+// Bug (issue 21: the pacing contract test on the thread backend timed out
+// once at 60 s in a full parallel run; `npm run bench -- --quick` hung once in
+// rate-limit accuracy): RateLimiter looked at the budget twice per decision,
+// once to choose between waking the held queues and arming the timer, then
+// again to tell whether they were held. A token that left the window between
+// the two looks (microseconds apart, but a busy machine can take the CPU away
+// there) made the second say "not held": no wake, no timer, and with no task
+// running or about to start, nothing ever looked again. With a clock that
+// moves 1 ms per read, the old code stopped within 25 rounds in 5 runs of 6
+// (the process exits with code 13: nothing keeps the event loop alive).
+it(`100 rate-limited tasks finish under a clock that moves on every read (${ROUNDS} rounds)`, async () => {
+  const output = await new Promise<string>((resolve, reject) => {
+    const child = spawn(process.execPath, [script, String(ROUNDS), '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let stalled: NodeJS.Timeout;
+    const watch = () => {
+      clearTimeout(stalled);
+      stalled = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`no round finished for ${STALL_MS / 1000} s (tasks left queued?); last output:\n${stdout.slice(-200)}`));
+      }, STALL_MS);
+    };
+    watch();
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      watch();
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(stalled);
+      if (code === 0) resolve(stdout);
+      // 13: the event loop ran dry with the round's promise pending: tasks queued with no timer left to start them.
+      else reject(new Error(`exited with code ${code}${code === 13 ? ' (tasks left queued with nothing to start them)' : ''}; last output:\n${stdout.slice(-200)}\n${stderr}`));
+    });
+  });
+  expect(output.trim().split('\n').at(-1)).toBe(`ok ${ROUNDS}`);
+}, 120_000);

@@ -48,8 +48,20 @@ describe('async backend', () => {
     const warnings: WarningEvent[] = [];
     executor.on('warning', (w) => warnings.push(w));
     const polite = async (ms: number) => new Promise((resolve) => setTimeout(resolve, ms, ms));
+    // A probe of the test's own: on a loaded machine the whole thread can wait
+    // for a CPU (83 ms seen at load 20), and the detector rightly reports that
+    // lateness. A warning is a false one if the probe saw no such stall.
+    let stall = 0;
+    let last = performance.now();
+    const probe = setInterval(() => {
+      const now = performance.now();
+      stall = Math.max(stall, now - last - 5);
+      last = now;
+    }, 5);
     await Promise.all(Array.from({ length: 50 }, (_, i) => executor.run(polite, i)));
-    expect(warnings).toEqual([]);
+    clearInterval(probe);
+    // The detector's timer ticks every 20 ms: its lateness can exceed the probe's by up to that.
+    expect(warnings.filter((w) => !(w.type === 'event-loop-blocked' && w.delayMs! <= stall + 25))).toEqual([]);
   });
 
   it('runs many concurrent tasks up to its concurrency, sharing state safely on one thread', async () => {

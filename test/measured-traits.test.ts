@@ -154,9 +154,16 @@ describe('profiles (async backend)', () => {
   it('are kept per task definition: another Task object for the same export shares the profile', async () => {
     const executor = track(createExecutor({ backend: 'async' }));
     await runInTurn(executor, wait, 3, 5);
+    // Not an exact count: the async backend leaves a call unrecorded when its synchronous part was
+    // not clocked and turned out long (a preemption or GC pause on a busy machine), by design.
+    const before = executor.explain(wait).measured?.runs ?? 0;
+    expect(before).toBeGreaterThan(0);
     const again = defineTask<(ms: number) => number>(measured, 'wait', { ioBound: true });
     await runInTurn(executor, again, 3, 5);
-    expect(executor.explain(wait).measured?.runs).toBe(6);
+    const shared = executor.explain(wait).measured?.runs ?? 0;
+    // Kept apart, the first object's profile would not have grown.
+    expect(shared).toBeGreaterThan(before);
+    expect(executor.explain(again).measured?.runs).toBe(shared);
   });
 
   it('are off with UNIFIED_EXECUTOR_MEASURE=0 when the executor is created (the benchmark switch)', async () => {

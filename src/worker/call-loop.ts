@@ -4,7 +4,7 @@
  * once, and sends results back in batches.
  *
  *   [run ...calls] -> inbox (FIFO) -> start while fewer than perWorker run -> task function
- *   results -> outbox -> one `results` message: at the end of a pump, or
+ *   results -> outbox (result-outbox.ts) -> one `results` message: at the end of a pump, or
  *              before the next call starts (see #mayHoldResultsBefore)
  *
  * The pool sends calls ahead of the ones running, so the worker never waits
@@ -27,27 +27,18 @@
  * results of the calls that ended in the FLUSH_MS before it, until it ends
  * (README "Calls sent ahead").
  */
-import { TaskNotPortableError } from '../errors.js';
 import { deserializeError, serializeError } from './serialize-error.js';
 import { loadTaskFunction, loadedTaskFunction } from './task-loader.js';
-import { findUncloneable } from './cloneable.js';
 import { RunQueueClock } from '../policy/run-queue-clock.js';
 import { cpuClock } from './cpu-clock.js';
-import { attemptOf, CALL_FLAG, PROGRESS, RESULT_STRIDE, RUN_STRIDE, TAG, type PoolMessage, type ResultsMessage, type WireSample, type WorkerMessage } from './protocol.js';
-import { CallContext, wantsContext, type ContextSink } from '../core/task-context.js';
-import { TaskSignal } from '../core/task-signal.js';
+import { CALL_FLAG, RUN_STRIDE, TAG, type PoolMessage, type WireSample } from './protocol.js';
+import { wantsContext } from '../core/task-context.js';
 import type { AbortFlags } from './abort-flags.js';
+import { isThenable, LoopCall, runBatch, runWithContext, type InboxCall, type LoopCallHost } from './loop-call.js';
+import { ResultOutbox, TINY_MS, type Post } from './result-outbox.js';
 
-/** A task whose last call here ran (synchronously) under this, ms, is measured tiny: results may wait for its next call. */
-const TINY_MS = 0.02;
-/** Results wait at most this long (ms) for others to share their message (plus the one tiny call that may end it). */
-const FLUSH_MS = 0.2;
-/**
- * Progress values wait at most this long (ms) for others to share their
- * message, even while a synchronous loop keeps the event loop from turning:
- * a task reporting in a tight loop sends about one message per ms, not one per value.
- */
-const PROGRESS_FLUSH_MS = 1;
+export type { Post } from './result-outbox.js';
+
 /** Every call of a task is measured at first, then one in SAMPLE_EVERY (a thread's CPU clock is a file read). */
 const SAMPLE_FIRST = 8;
 const SAMPLE_EVERY = 32;
@@ -64,47 +55,7 @@ interface TaskDefinition {
   tiny: [boolean, boolean];
 }
 
-interface InboxCall {
-  id: number;
-  key: number;
-  /** CALL_FLAG bits, and the attempt (attemptOf). */
-  flags: number;
-  input: unknown;
-  /** Which inbound `run` message brought it. */
-  message: number;
-}
-
-/**
- * A running call whose task takes a context: where its contexts' progress
- * goes, and their common abort signal (a cancel from the pool aborts it).
- */
-class LoopCall extends TaskSignal implements ContextSink {
-  /** Its result is in the outbox: later progress is dropped. */
-  settled = false;
-  readonly attempt: number;
-
-  constructor(
-    readonly loop: CallLoop,
-    readonly call: InboxCall,
-    readonly label: string,
-  ) {
-    super();
-    this.attempt = attemptOf(call.flags);
-  }
-
-  progress(value: unknown, item: number): void {
-    this.loop.progress(this, value, item);
-  }
-
-  /** Threads: reads the call's abort flag in shared memory (see abort-flags.ts). */
-  poll = (): void => {
-    this.loop.pollAbort(this);
-  };
-}
-
-export type Post = (message: WorkerMessage) => void;
-
-export class CallLoop {
+export class CallLoop implements LoopCallHost {
   #post: Post;
   #perWorker: number;
   #definitions: TaskDefinition[] = [];
@@ -112,25 +63,12 @@ export class CallLoop {
   #head = 0;
   /** Calls started and not settled (promises pending). */
   #active = new Set<number>();
-  #outbox: ResultsMessage = [TAG.results];
-  #outboxKeys: number[] = [];
-  /** When the oldest result in the outbox was recorded, and the inbound message of its call. */
-  #outboxSince = 0;
-  #outboxMessage = 0;
-  /** A progress value sits in the outbox (see progress()). */
-  #progressWaiting = false;
-  /** When a message last carried progress values. */
-  #lastProgressFlush = -Infinity;
+  #outbox: ResultOutbox;
   /** Inbound `run` messages so far. */
   #messages = 0;
   #pumping = false;
   /** executor.pause(): calls wait in the inbox until `resume`. */
   #paused = false;
-  #flushScheduled = false;
-  #flushSoon = () => {
-    this.#flushScheduled = false;
-    this.#flush();
-  };
   /** This thread's wait for a CPU: a busy machine must not make a computing call look blocked. */
   #runQueue = new RunQueueClock();
   /**
@@ -156,6 +94,7 @@ export class CallLoop {
    */
   constructor(post: Post, perWorker: number, flags?: AbortFlags, takeMessages?: () => void) {
     this.#post = post;
+    this.#outbox = new ResultOutbox(post, (key) => this.#definitions[key]?.label ?? 'unknown');
     this.#perWorker = perWorker;
     this.#flags = flags;
     this.#takeMessages = takeMessages;
@@ -194,7 +133,7 @@ export class CallLoop {
       case TAG.pause:
         // The pool learns starts from results: it hears the results first, then which calls run.
         this.#paused = true;
-        if (this.#outbox.length > 1) this.#flush();
+        this.#outbox.flush();
         this.#post([TAG.paused, ...this.#active]);
         break;
       case TAG.resume:
@@ -256,28 +195,7 @@ export class CallLoop {
   /** A value from a context's progress(): cloned now (the task may change it next), sent with the results. */
   progress(call: LoopCall, value: unknown, item: number): void {
     if (call.settled) return;
-    let sent = value;
-    if ((typeof value === 'object' && value !== null) || typeof value === 'function' || typeof value === 'symbol') {
-      try {
-        sent = structuredClone(value);
-      } catch (error) {
-        const found = findUncloneable(value, 'value') ?? (error as Error)?.message ?? String(error);
-        throw new TaskNotPortableError(
-          `Task ${call.label} passed ctx.progress() a value that cannot be cloned to the caller: ${found}. ` +
-            'Report plain data (objects, arrays, numbers, strings, typed arrays, Map, Set, Date)',
-        );
-      }
-    }
-    this.#outbox.push(call.call.id, PROGRESS, sent, item);
-    this.#outboxKeys.push(call.call.key);
-    this.#progressWaiting = true;
-    // The first value in PROGRESS_FLUSH_MS goes now (a task may report once and then
-    // compute for long); the values after it wait for the next turn, or that long, to share a message.
-    if (performance.now() - this.#lastProgressFlush >= PROGRESS_FLUSH_MS) this.#flush();
-    else if (!this.#flushScheduled) {
-      this.#flushScheduled = true;
-      setImmediate(this.#flushSoon);
-    }
+    this.#outbox.progress(call.call.id, call.call.key, call.label, value, item);
   }
 
   /** Starts waiting calls while slots are free; sends the results at the end. */
@@ -288,7 +206,7 @@ export class CallLoop {
     while (!this.#paused && this.#active.size < this.#perWorker && this.#head < inbox.length) {
       const call = inbox[this.#head]!;
       inbox[this.#head++] = undefined as unknown as InboxCall;
-      if (this.#outbox.length > 1 && !this.#mayHoldResultsBefore(call)) this.#flush();
+      if (!this.#outbox.empty && !this.#mayHoldResultsBefore(call)) this.#outbox.flush();
       this.#start(call);
     }
     if (this.#head === inbox.length) {
@@ -296,14 +214,11 @@ export class CallLoop {
       this.#head = 0;
     }
     this.#pumping = false;
-    if (this.#outbox.length === 1) return;
+    if (this.#outbox.empty) return;
     // Nothing else running: the results go now. Otherwise calls still pending
     // may settle in this same turn and share the message.
-    if (this.#active.size === 0) this.#flush();
-    else if (!this.#flushScheduled) {
-      this.#flushScheduled = true;
-      setImmediate(this.#flushSoon);
-    }
+    if (this.#active.size === 0) this.#outbox.flush();
+    else this.#outbox.flushSoon();
   }
 
   /**
@@ -313,9 +228,7 @@ export class CallLoop {
    * same inbound message, and the oldest result not older than FLUSH_MS.
    */
   #mayHoldResultsBefore(next: InboxCall): boolean {
-    if ((next.flags & CALL_FLAG.timed) !== 0 || next.message !== this.#outboxMessage) return false;
-    if (!this.#definitions[next.key]!.tiny[next.flags & CALL_FLAG.batch]) return false;
-    return performance.now() - this.#outboxSince < FLUSH_MS;
+    return this.#outbox.mayHoldBefore(next.flags, next.message, this.#definitions[next.key]!.tiny[next.flags & CALL_FLAG.batch] === true);
   }
 
   #start(call: InboxCall): void {
@@ -328,7 +241,7 @@ export class CallLoop {
         () => {
           this.#active.delete(call.id);
           // Its first call here: not measured, so what other calls left in the outbox goes first.
-          this.#flush();
+          this.#outbox.flush();
           this.#start(call);
           this.#pump();
         },
@@ -420,66 +333,6 @@ export class CallLoop {
       const cpuAfter = cpuBefore === undefined ? undefined : this.#cpu();
       sample = [runMs, syncMs, cpuAfter === undefined ? undefined : cpuAfter - cpuBefore!, queuedMs];
     }
-    if (this.#outbox.length === 1) {
-      // The oldest result held: how long the outbox may wait counts from it.
-      this.#outboxSince = performance.now();
-      this.#outboxMessage = call.message;
-    }
-    this.#outbox.push(call.id, ok ? 1 : 0, value, sample);
-    this.#outboxKeys.push(call.key);
+    this.#outbox.add(call.id, call.key, ok, value, sample, call.message);
   }
-
-  #flush(): void {
-    const message = this.#outbox;
-    if (message.length === 1) return;
-    const keys = this.#outboxKeys;
-    if (this.#progressWaiting) {
-      this.#progressWaiting = false;
-      this.#lastProgressFlush = performance.now();
-    }
-    this.#outbox = [TAG.results];
-    this.#outboxKeys = [];
-    try {
-      this.#post(message);
-    } catch {
-      // A result cannot be cloned (a function, a class instance with private
-      // state...). Nothing was sent: send them one by one, and answer the
-      // failing ones with TaskNotPortableError; the others go on. Progress
-      // values were cloned when reported: they go as they are.
-      for (let i = 1, n = 0; i < message.length; i += RESULT_STRIDE, n++) {
-        const id = message[i];
-        try {
-          this.#post([TAG.results, id, message[i + 1], message[i + 2], message[i + 3]]);
-        } catch (error) {
-          this.#post([TAG.results, id, 0, serializeError(this.#notPortable(keys[n]!, message[i + 2], error)), 0]);
-        }
-      }
-    }
-  }
-
-  #notPortable(key: number, value: unknown, error: unknown): TaskNotPortableError {
-    const label = this.#definitions[key]?.label ?? 'unknown';
-    const found = findUncloneable(value, 'result') ?? (error as Error)?.message ?? String(error);
-    return new TaskNotPortableError(
-      `Task ${label} returned a value that cannot be cloned back to the caller: ${found}. ` +
-        'Return plain data (objects, arrays, numbers, strings, typed arrays, Map, Set, Date)',
-    );
-  }
-}
-
-/** One call of a task that takes a context: one context per input (a batch item's progress carries its index). */
-function runWithContext(fn: (input: unknown, context: CallContext) => unknown, input: unknown, batch: boolean, call: LoopCall, poll: (() => void) | undefined): unknown {
-  if (!batch) return fn(input, new CallContext(call, 0, call, poll));
-  const results = (input as unknown[]).map((item, k) => fn(item, new CallContext(call, k, call, poll)));
-  return results.some(isThenable) ? Promise.all(results) : results;
-}
-
-/** A batch (map's chunk): plain values stay synchronous; any promise makes the whole batch one. */
-function runBatch(fn: (input: unknown) => unknown, inputs: unknown[]): unknown {
-  const results = inputs.map((input) => fn(input));
-  return results.some(isThenable) ? Promise.all(results) : results;
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
 }

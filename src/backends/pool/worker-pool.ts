@@ -10,7 +10,7 @@
  *          v                                                                  v
  *      #grow: spawn (backing off while workers die before `ready`)   call-loop.ts: in order, perWorker at once
  *                                                                             │
- *   resolve / reject  <───── #onMessage  <───── [results, id, ok, value, sample, ...] (batched)
+ *   resolve / reject  <───── pool-results.ts  <───── [results, id, ok, value, sample, ...] (batched)
  *
  * A worker's line holds the calls it runs plus a window of calls sent ahead
  * (RunWindow: about 1 ms of run time, at least one), so it never waits for a
@@ -18,30 +18,27 @@
  * hears of each start (markStarted), and a timeout counts from there.
  *
  * An abort of a call not started drops it (the worker skips it, or says it
- * had started it: then, as for a running one, the worker is ended). A worker
- * that dies fails the calls it ran and gives back the ones it had not started.
+ * had started it: then, as for a running one, the worker is ended; see
+ * pool-aborts.ts). A worker that dies fails the calls it ran and gives back
+ * the ones it had not started (dead-worker-line.ts).
  * The executor in front owns priority, timeouts, stats and events.
  */
-import { ExecutorClosedError, TaskTimeoutError, WorkerCrashedError } from '../../errors.js';
-import { deserializeError, serializeError } from '../../worker/serialize-error.js';
+import { ExecutorClosedError, WorkerCrashedError } from '../../errors.js';
 import type { Task, TaskFunction } from '../../task.js';
 import type { Backend, BackendContext, CancelSignal, TaskCall } from '../backend.js';
 import { crashMessage, PoolCall, PoolWorker } from './pool-worker.js';
-import { PROGRESS, RESULT_STRIDE, TAG, TaskKeys, toSample, type WireSample, type WorkerMessage } from '../../worker/protocol.js';
+import { TAG, TaskKeys, type WorkerMessage } from '../../worker/protocol.js';
 import { RunWindow } from './run-window.js';
 import type { WorkerExit, WorkerHandle, WorkerSpawner } from './worker-handle.js';
 import { refuseClosure } from './pool-facts.js';
 import type { PoolSettings } from './pool-settings.js';
 import { WorkerSet } from './worker-set.js';
+import type { PoolHost } from './pool-host.js';
+import { ResultRouter } from './pool-results.js';
+import { CallAborts } from './pool-aborts.js';
+import { emptyLine } from './dead-worker-line.js';
 
-/**
- * @see ExecutorOptions.abortGraceMs. 100 ms: about what ending and replacing
- * a worker costs (start-up to first result: a thread ~75 ms, a child process
- * ~110 ms in the benchmark), so waiting for a task that ignores its signal costs at
- * most about one restart, while a task that honours it (an awaited fetch or
- * timer, a loop that checks every few ms) stops well within it and keeps its worker.
- */
-export const DEFAULT_ABORT_GRACE_MS = 100;
+export { DEFAULT_ABORT_GRACE_MS } from './pool-aborts.js';
 
 export abstract class WorkerPool implements Backend {
   abstract readonly kind: 'process' | 'thread';
@@ -50,33 +47,37 @@ export abstract class WorkerPool implements Backend {
   #context: BackendContext;
   #settings: PoolSettings;
   #workers: WorkerSet;
-  #onAbort = (call: PoolCall) => this.#abort(call);
   #flushBound = () => this.#flush();
   #waiting: PoolCall[] = [];
   /** Calls in a worker's line, by id (for results). */
   #inLine = new Map<number, PoolCall>();
   #dirty: PoolWorker[] = [];
   #flushScheduled = false;
-  /** Results settled this turn that the executor has not taken yet (it takes each one microtask later). */
-  #untaken = false;
-  #taken = () => {
-    this.#untaken = false;
-  };
   /** executor.pause(): workers hold their calls. */
   #paused = false;
   #nextId = 1;
   #tasks = new TaskKeys();
   #state: 'open' | 'closed' = 'open';
   #window = new RunWindow();
-  #graceMs: number;
-  /** Task keys whose function takes no context (a worker said so): an abort ends their worker at once. */
-  #deaf: boolean[] = [];
+  #results: ResultRouter;
+  #aborts: CallAborts;
 
   constructor(context: BackendContext, spawner: WorkerSpawner, settings: PoolSettings) {
     this.#context = context;
     this.#settings = settings;
     this.concurrency = settings.maxWorkers * settings.perWorker;
-    this.#graceMs = context.options.abortGraceMs ?? DEFAULT_ABORT_GRACE_MS;
+    const host: PoolHost = {
+      perWorker: settings.perWorker,
+      callOf: (id) => this.#inLine.get(id),
+      settle: (pending) => this.#settle(pending),
+      afterSettle: (worker) => this.#afterSettle(worker),
+      markDirty: (worker) => this.#markDirty(worker),
+      stop: (worker, reason) => this.#workers.stop(worker, reason),
+      drain: () => this.#drain(),
+      updateReference: () => this.#updateReference(),
+    };
+    this.#results = new ResultRouter(host, this.#window);
+    this.#aborts = new CallAborts(host, context.options.abortGraceMs);
     const listener = {
       message: (handle: WorkerHandle, message: WorkerMessage) => this.#onMessage(handle, message),
       exit: (handle: WorkerHandle, exit: WorkerExit) => this.#onExit(handle, exit),
@@ -108,7 +109,7 @@ export abstract class WorkerPool implements Backend {
     const broken = this.#workers.backoff.brokenMessage();
     if (broken) return Promise.reject(new WorkerCrashedError(`${broken}; task ${call.label} was not run`));
     return new Promise((resolve, reject) => {
-      const pending = new PoolCall(this.#nextId++, call, this.#tasks.keyOf(call.task as Task), signal, resolve, reject, this.#onAbort);
+      const pending = new PoolCall(this.#nextId++, call, this.#tasks.keyOf(call.task as Task), signal, resolve, reject, this.#aborts.onAbort);
       signal.addEventListener('abort', pending);
       const worker = this.#pick(this.#waiting.length + 1);
       if (worker) this.#assign(worker, pending);
@@ -272,21 +273,12 @@ export abstract class WorkerPool implements Backend {
   #onMessage(handle: WorkerHandle, message: WorkerMessage): void {
     const worker = this.#workers.all.get(handle);
     if (!worker) return;
-    if (message[0] === TAG.results) this.#onResults(worker, message);
+    if (message[0] === TAG.results) this.#results.onResults(worker, message);
     else if (message[0] === TAG.ready) this.#onReady(worker);
-    else if (message[0] === TAG.dropped) this.#onDropped(worker, message.slice(1) as number[]);
+    else if (message[0] === TAG.dropped) this.#aborts.onDropped(worker, message.slice(1) as number[]);
     else if (message[0] === TAG.paused) worker.confirmRunning(message.slice(1) as number[]);
-    else if (message[0] === TAG.deaf) this.#deaf[message[1]] = true;
-    else if (message[0] === TAG.started) {
-      // Calls we dropped had started, or a cancelled call cannot hear its signal
-      // (its task takes no context): they run for no one; end the worker.
-      if (worker.state === 'stopping') return;
-      const cancelled = this.#inLine.get(message[1] as number);
-      this.#workers.stop(
-        worker,
-        cancelled?.state === 'cancelling' ? this.#stopReason(cancelled) : 'a task aborted just as it started was still running in it',
-      );
-    }
+    else if (message[0] === TAG.deaf) this.#aborts.markDeaf(message[1]);
+    else if (message[0] === TAG.started) this.#aborts.onStarted(worker, message[1] as number);
   }
 
   #onReady(worker: PoolWorker): void {
@@ -294,73 +286,6 @@ export abstract class WorkerPool implements Backend {
     // What it was sent while it started has started now.
     worker.promote(this.#settings.perWorker);
     this.#drain();
-  }
-
-  #onResults(worker: PoolWorker, message: WorkerMessage): void {
-    const now = performance.now();
-    let results = 0;
-    for (let i = 1; i < message.length; i += RESULT_STRIDE) if (message[i + 1] !== PROGRESS) results++;
-    // The worker was busy since its last message: the results share that time.
-    if (worker.running > 0 && results > 0) this.#window.observe(results, now - worker.lastHeard);
-    worker.lastHeard = now;
-    this.#takeResults(worker, message, 1, now, results > 0);
-  }
-
-  /**
-   * The results and progress values of one message, from index `from`. The
-   * executor takes a result one microtask after it settles (its taskEnd): a
-   * call not yet seen to start (sent ahead, its start told only by its own
-   * result or progress) waits for that when results of this turn are untaken,
-   * so its `taskStart` comes after their `taskEnd`s. Else a batch [c1, c3] (or
-   * two messages read in one turn) gave start c3 before end c1: three running
-   * on two slots to the events and `running` (the contract test 'runs no more
-   * than its slots', 1 run in 10 under load).
-   */
-  #takeResults(worker: PoolWorker, message: WorkerMessage, from: number, now: number, anyResult: boolean): void {
-    for (let i = from; i < message.length; i += RESULT_STRIDE) {
-      const pending = this.#inLine.get(message[i] as number);
-      if (this.#untaken && pending?.state === 'assigned') {
-        queueMicrotask(() => this.#takeResults(worker, message, i, now, anyResult));
-        return;
-      }
-      if (message[i + 1] === PROGRESS) {
-        if (pending !== undefined) this.#onProgress(worker, pending, message[i + 2], message[i + 3] as number);
-        continue;
-      }
-      if (pending === undefined) continue; // aborted while the worker ran it
-      if (pending.state === 'dropping' || pending.state === 'cancelling') {
-        // Dropped too late (it ran), or it honoured its signal in time: its caller has had its rejection.
-        this.#settle(pending);
-        continue;
-      }
-      // A sampled call says how long it ran: its start, when we heard of it late (a worker's `ready`).
-      const sample = message[i + 3] === 0 ? undefined : toSample(message[i + 3] as WireSample);
-      pending.call.markStarted(sample && now - sample.runMs);
-      this.#settle(pending);
-      if (sample) pending.call.measured(sample);
-      if (message[i + 1] === 1) pending.resolve(message[i + 2]);
-      else pending.reject(deserializeError(message[i + 2]));
-      if (!this.#untaken) {
-        this.#untaken = true;
-        queueMicrotask(this.#taken);
-      }
-    }
-    if (!anyResult) return;
-    // After the executor took these results: a `taskEnd` comes before the next `taskStart`.
-    queueMicrotask(() => {
-      worker.promote(this.#settings.perWorker);
-      this.#afterSettle(worker);
-    });
-  }
-
-  /**
-   * A `ctx.progress()` value, to the caller while its call is live. A value
-   * shows that the call has started: the results before it in the worker's
-   * line came in the same message or earlier.
-   */
-  #onProgress(worker: PoolWorker, pending: PoolCall, value: unknown, item: number): void {
-    if (pending.state === 'assigned') worker.promote(this.#settings.perWorker);
-    if (pending.state === 'running') pending.call.progress(value, item);
   }
 
   /** Unlinks a call from the pool: no more abort, no longer in a line or waiting. */
@@ -394,75 +319,6 @@ export abstract class WorkerPool implements Backend {
     this.#updateReference();
   }
 
-  #abort(pending: PoolCall): void {
-    if (pending.state === 'settled' || pending.state === 'dropping' || pending.state === 'cancelling') return;
-    const worker = pending.worker;
-    const running = pending.state === 'running';
-    pending.reject(pending.signal.reason);
-    if (worker && !running && pending.sent) {
-      // Not started as far as we know: the worker skips it; it holds its place until the worker answers.
-      pending.state = 'dropping';
-      worker.drops.push(pending.id);
-      this.#markDirty(worker);
-      return;
-    }
-    if (worker && running && this.#cancel(worker, pending)) return;
-    this.#settle(pending);
-    if (worker && running) {
-      // The only way to stop a running task: end its worker. Its other
-      // calls fail or go back in line; a replacement starts when calls wait.
-      this.#workers.stop(worker, this.#stopReason(pending));
-      this.#drain();
-    }
-    if (worker && !running) this.#afterSettle(worker);
-    else this.#updateReference();
-  }
-
-  /**
-   * Cooperative abort (API.md "Task context"): the running call's `ctx.signal`
-   * aborts in the worker (by message; on threads also in shared memory, so a
-   * synchronous loop sees it), and the call keeps its slot until it settles or
-   * `abortGraceMs` passes; then its worker is ended, as without a context.
-   * False when there is no grace period, or the reason cannot be sent.
-   */
-  #cancel(worker: PoolWorker, pending: PoolCall): boolean {
-    if (this.#graceMs === 0 || worker.state === 'stopping' || this.#deaf[pending.key] === true) return false;
-    worker.handle.markAborted?.(pending.id);
-    try {
-      if (!worker.handle.send([TAG.cancel, pending.id, serializeError(pending.signal.reason)])) return false;
-    } catch {
-      return false; // an abort reason that cannot be cloned: end the worker, as before
-    }
-    pending.state = 'cancelling';
-    pending.graceTimer = setTimeout(() => this.#graceOver(pending), this.#graceMs);
-    return true;
-  }
-
-  /** The aborted task did not settle within abortGraceMs: end its worker. */
-  #graceOver(pending: PoolCall): void {
-    pending.graceTimer = undefined;
-    const worker = pending.worker;
-    if (pending.state !== 'cancelling' || !worker) return;
-    this.#settle(pending);
-    if (worker.state !== 'stopping') this.#workers.stop(worker, `${this.#stopReason(pending)} and did not stop within abortGraceMs (${this.#graceMs} ms)`);
-    this.#drain();
-    this.#updateReference();
-  }
-
-  #stopReason(pending: PoolCall): string {
-    return `task ${pending.call.label} on it ${pending.signal.reason instanceof TaskTimeoutError ? 'timed out' : 'was aborted'}`;
-  }
-
-  /** The worker skipped these dropped calls: their places are free. */
-  #onDropped(worker: PoolWorker, ids: number[]): void {
-    for (const id of ids) {
-      const pending = this.#inLine.get(id);
-      if (pending?.state === 'dropping' || pending?.state === 'cancelling') this.#settle(pending);
-    }
-    worker.promote(this.#settings.perWorker);
-    this.#afterSettle(worker);
-  }
-
   /** Waiting calls to workers with room; start more workers if they cannot take them all (and give them theirs). */
   #drain(): void {
     this.#place();
@@ -484,37 +340,8 @@ export abstract class WorkerPool implements Backend {
     if (!forgotten) return;
     const { worker } = forgotten;
     if (forgotten.failedStart) this.#startFailed(exit.description);
-    const line = worker.line.splice(0);
-    const running = line.slice(0, worker.running);
-    worker.running = 0;
-    worker.outbox = [];
-    for (const pending of running) {
-      this.#inLine.delete(pending.id);
-      if (pending.graceTimer !== undefined) clearTimeout(pending.graceTimer);
-      if (pending.state === 'dropping' || pending.state === 'cancelling') continue; // its caller has had its rejection
-      pending.state = 'settled';
-      pending.reject(new WorkerCrashedError(crashMessage(worker, pending, exit, this.kind, this.#context.options.resourceLimits?.maxOldGenerationSizeMb)));
-    }
-    // Sent ahead and not seen to start: they go back in line, at the front,
-    // once. A call whose second worker also dies under it before we see it
-    // start most likely did start (after a tiny call whose result had not
-    // come back yet) and ends them: it fails as a call that ran.
-    const requeue: PoolCall[] = [];
-    for (const pending of line.slice(running.length)) {
-      this.#inLine.delete(pending.id);
-      if (pending.state === 'dropping') continue;
-      if (pending.requeued && worker.readyAt !== 0) {
-        pending.call.markStarted();
-        pending.state = 'settled';
-        pending.reject(new WorkerCrashedError(crashMessage(worker, pending, exit, this.kind, this.#context.options.resourceLimits?.maxOldGenerationSizeMb)));
-        continue;
-      }
-      if (worker.readyAt !== 0) pending.requeued = true;
-      pending.worker = undefined;
-      pending.sent = false;
-      pending.state = 'waiting';
-      requeue.push(pending);
-    }
+    const heapMb = this.#context.options.resourceLimits?.maxOldGenerationSizeMb;
+    const requeue = emptyLine(worker, this.#inLine, (pending) => crashMessage(worker, pending, exit, this.kind, heapMb));
     this.#waiting.unshift(...requeue);
     this.#context.events.emit('workerExit', { backend: this.kind, id: handle.id, code: exit.code, ...(this.kind === 'process' ? { signal: exit.signal } : {}) });
     this.#workers.exited();

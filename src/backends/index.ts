@@ -4,7 +4,7 @@
  * loads neither their code nor worker_threads or child_process.
  */
 import type { LocalBackend } from '../policy/rules.js';
-import { createAsyncBackend } from './async.js';
+import { createAsyncBackend } from './async/async-backend.js';
 import type { BackendFactory } from './backend.js';
 import { lazyBackend } from './lazy-backend.js';
 import { poolFacts } from './pool/pool-facts.js';

@@ -7,7 +7,7 @@
 import { availableParallelism } from 'node:os';
 import type { ExecutorOptions } from '../options.js';
 import type { LocalBackend, TaskTraits } from './rules.js';
-import { DEFAULT_ASYNC_CONCURRENCY } from '../backends/async.js';
+import { DEFAULT_ASYNC_CONCURRENCY } from '../backends/async/defaults.js';
 import type { TaskKind } from './task-profile.js';
 
 export interface Sizing {

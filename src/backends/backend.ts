@@ -83,6 +83,11 @@ export interface Backend {
    * `execute`. Undefined once loaded.
    */
   readonly loading?: Promise<void>;
+  /**
+   * A call is held for `loading`: a pool starts a worker for it now, while
+   * its code loads (pool/head-start.ts), as it would once loaded.
+   */
+  awaitsLoad?(): void;
   /** Throws (TaskNotPortableError, ...) if this backend can never run the task. */
   accept(task: Task | TaskFunction): void;
   /**

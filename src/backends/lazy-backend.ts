@@ -11,9 +11,13 @@
  * directly as it would without the wrapper (a pool's `taskEnd` must come
  * before its next `taskStart`: pool/worker-pool.ts #onResults).
  *
- *   createExecutor -> LazyBackend(facts) -> import(chunk) -> factory(context): the backend
+ *   createExecutor -> LazyBackend(facts, early) -> import(chunk) -> factory(context): the backend
  *     the executor's calls wait for `loading`, then go to the backend
  *     close/destroy before it is there -> the backend is never made
+ *
+ * `early`: what a backend starts before its code is there (a pool's first
+ * workers: pool/head-start.ts), told of calls that come meanwhile, and told
+ * when the backend is made or will never be.
  */
 import { ExecutorClosedError } from '../errors.js';
 import type { TaskBackend } from '../executor.js';
@@ -35,6 +39,16 @@ export interface BackendFacts {
   accept(task: Task | TaskFunction): void;
 }
 
+/** What a backend starts before its code has loaded (pool/head-start.ts). */
+export interface EarlyStart {
+  /** A call came while the code loads. */
+  demand(): void;
+  /** The backend is made and has taken what it wanted of the early start. */
+  settle(): void;
+  /** The backend will never be made (closed while loading, or its code failed to load). */
+  shutdown(): Promise<void>;
+}
+
 /**
  * A factory that makes a LazyBackend: `facts` from the executor's options
  * (they throw here for bad ones, so createExecutor still does), `load` the
@@ -45,7 +59,7 @@ export function lazyBackend(facts: (options: ExecutorOptions) => BackendFacts, l
 }
 
 // Required<>: a member added to Backend must be passed on here too, or this does not compile.
-class LazyBackend implements Required<Omit<Backend, 'runNow' | 'loading'>> {
+export class LazyBackend implements Required<Omit<Backend, 'runNow' | 'loading'>> {
   readonly kind: TaskBackend;
   readonly concurrency: number;
   readonly reportsStart: boolean;
@@ -60,19 +74,30 @@ class LazyBackend implements Required<Omit<Backend, 'runNow' | 'loading'>> {
   /** @see Backend.loading */
   loading: Promise<void> | undefined;
 
-  constructor(context: BackendContext, facts: BackendFacts, load: () => Promise<BackendFactory>) {
+  #early: EarlyStart | undefined;
+
+  constructor(context: BackendContext, facts: BackendFacts, load: () => Promise<BackendFactory>, early?: EarlyStart) {
     this.#facts = facts;
+    this.#early = early;
     this.kind = facts.kind;
     this.concurrency = facts.concurrency;
     this.reportsStart = facts.reportsStart === true;
     this.retriesItself = facts.retriesItself === true;
     // Made as soon as its code is there, not at the first call: a pool starts its minWorkers now, as before.
-    this.#ready = load().then((factory) => {
-      if (this.#state !== 'open') return undefined;
-      this.#backend = factory(context);
-      if (this.#paused) this.#backend.pause?.();
-      return this.#backend;
-    });
+    this.#ready = load().then(
+      (factory) => {
+        if (this.#state !== 'open') return undefined;
+        this.#backend = factory(context);
+        if (this.#paused) this.#backend.pause?.();
+        // After the backend's first spawns, which run in microtasks (the pool's grow, the calls handed over below).
+        if (early) setImmediate(() => early.settle());
+        return this.#backend;
+      },
+      (error: unknown) => {
+        void early?.shutdown();
+        throw error;
+      },
+    );
     // A failed import reaches the calls that come after it (execute); loading, close() and destroy() must not throw it.
     this.loading = this.#ready.then(
       () => void (this.loading = undefined),
@@ -106,6 +131,10 @@ class LazyBackend implements Required<Omit<Backend, 'runNow' | 'loading'>> {
     return settleOnAbort(later, signal);
   }
 
+  awaitsLoad(): void {
+    if (this.#backend === undefined) this.#early?.demand();
+  }
+
   pause(): void {
     this.#paused = true;
     this.#backend?.pause?.();
@@ -123,12 +152,12 @@ class LazyBackend implements Required<Omit<Backend, 'runNow' | 'loading'>> {
   async close(): Promise<void> {
     this.#state = 'closed';
     const backend = await this.#ready.catch(() => undefined);
-    await backend?.close();
+    await (backend ? backend.close() : this.#early?.shutdown());
   }
 
   async destroy(): Promise<void> {
     this.#state = 'closed';
     const backend = await this.#ready.catch(() => undefined);
-    await backend?.destroy();
+    await (backend ? backend.destroy() : this.#early?.shutdown());
   }
 }

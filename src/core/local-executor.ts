@@ -458,6 +458,7 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
     if (loading !== undefined) {
       // Handed over once the backend is there, so its result comes to #settle straight from it.
       this.#awaitingLoad.add(job);
+      this.#backend.awaitsLoad?.();
       return loading.then(() => {
         if (!this.#awaitingLoad.delete(job)) return undefined;
         // Paused meanwhile: back to the front, as a call p-queue has not started.

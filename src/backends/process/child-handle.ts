@@ -3,10 +3,11 @@
  * (gracefully, or SIGKILL), and report its exit exactly once.
  * It knows nothing of tasks; the pool keeps those.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { TAG, type PoolMessage, type WorkerMessage } from '../../worker/protocol.js';
 import type { WorkerHandle, WorkerListener } from '../pool/worker-handle.js';
+import { childProcess } from '../pool/builtins.js';
 import { withChildNodeOptions } from './node-options.js';
 import { checkIpcCloneable } from '../../worker/runtime.js';
 import type { OrphanGuard } from './orphan-guard.js';
@@ -54,7 +55,7 @@ export class ChildHandle implements WorkerHandle {
     let child: ChildProcess;
     try {
       // argv: its calls at once, and whether the guard watches it (else it starts a watchdog thread).
-      child = fork(CHILD_ENTRY, [String(options.perWorker), options.guard.active ? 'guarded' : 'unguarded'], {
+      child = childProcess().fork(CHILD_ENTRY, [String(options.perWorker), options.guard.active ? 'guarded' : 'unguarded'], {
         execArgv: options.execArgv,
         // At each fork, not once per pool: a change to process.env reaches children forked later, as before.
         // NODE_OPTIONS under the same rules as the flags (no `--inspect-brk` that would stop the child).

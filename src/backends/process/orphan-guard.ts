@@ -14,8 +14,9 @@
  * caller's event loop. Where there is no POSIX shell (Windows), children
  * start their own watchdog thread instead (see child.ts).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { childProcess } from '../pool/builtins.js';
 
 const SCRIPT = `
 pids=" "
@@ -77,7 +78,7 @@ export class OrphanGuard {
     if (this.#guard) return true;
     if (this.#failed) return false;
     try {
-      const guard = spawn(SHELL, ['-c', SCRIPT], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+      const guard = childProcess().spawn(SHELL, ['-c', SCRIPT], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
       if (guard.pid === undefined) throw new Error('no pid');
       guard.on('error', () => undefined);
       guard.stdin!.on('error', () => undefined);

@@ -12,7 +12,7 @@
  *   kill -> worker.terminate() -> piscina rejects the session -> exit
  */
 import { createRequire } from 'node:module';
-import { MessageChannel, type MessagePort, type TransferListItem, type Worker } from 'node:worker_threads';
+import type { MessagePort, TransferListItem, Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import type { Piscina } from 'piscina';
 import { TAG, type PoolMessage, type WorkerMessage } from '../../worker/protocol.js';
@@ -20,6 +20,10 @@ import type { WorkerExit, WorkerHandle, WorkerListener, WorkerSpawner } from '..
 import { SILENT_OOM } from '../../worker/runtime.js';
 import type { ThreadSession } from '../../worker/thread-worker.js';
 import { AbortFlags } from '../../worker/abort-flags.js';
+import { threadFlags } from '../../worker/worker-flags.js';
+import type { BackendContext } from '../backend.js';
+import type { PoolSettings } from '../pool/pool-settings.js';
+import { workerThreads } from '../pool/builtins.js';
 
 /**
  * The worker entry, found next to this code. tsup bundles the library into a
@@ -74,6 +78,30 @@ export interface ThreadSpawnOptions {
   onError: (error: unknown) => void;
 }
 
+/** The thread backend's spawner, from the executor's options. */
+export function threadSpawner(context: BackendContext, settings: PoolSettings): ThreadSpawner {
+  const { options } = context;
+  // Without the flags a Worker refuses (`--expose-gc`, `--max-old-space-size`...: ERR_WORKER_INVALID_EXEC_ARGV,
+  // issue 11) or that run something else; the parent's heap flag becomes the thread's resourceLimits.
+  // (V8's flag is process-wide, so the thread's heap has that limit anyway; Node then also
+  // ignores a smaller `resourceLimits`, measured on Node 20.)
+  const flags = threadFlags(options.execArgv ?? process.execArgv);
+  const heapMb = options.resourceLimits ? options.resourceLimits.maxOldGenerationSizeMb : flags.heapMb;
+  return new ThreadSpawner({
+    maxThreads: settings.maxWorkers,
+    perWorker: settings.perWorker,
+    execArgv: flags.execArgv,
+    heapMb,
+    // An error of a thread outside any session.
+    onError: (error) =>
+      context.events.emit('warning', {
+        type: 'worker-error',
+        backend: 'thread',
+        message: `A worker thread failed outside any task: ${(error as Error)?.message ?? String(error)}`,
+      }),
+  });
+}
+
 export class ThreadSpawner implements WorkerSpawner {
   readonly kind = 'thread' as const;
   readonly startHint: string;
@@ -114,7 +142,7 @@ export class ThreadSpawner implements WorkerSpawner {
   }
 
   spawn(listener: WorkerListener): WorkerHandle {
-    const { port1, port2 } = new MessageChannel();
+    const { port1, port2 } = new (workerThreads().MessageChannel)();
     const flags = new AbortFlags();
     const handle = new ThreadHandle(port1, listener, this.#pool, this.#ports, flags);
     this.#pool.run({ port: port2, perWorker: this.#perWorker, abortFlags: flags.buffer }, { transferList: [port2] }).then(

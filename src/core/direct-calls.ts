@@ -89,32 +89,10 @@ export class DirectCalls {
    * counts every call in flight and starts no more than `concurrency`.
    */
   #startNow(queue: PQueue, task: Task | TaskFunction, input: unknown, label: string): Promise<unknown> {
-    const counters = this.#counters;
-    const id = counters.nextId++;
-    counters.running++;
-    const startedAt = performance.now();
-    if (this.#events.listenerCount('taskStart') > 0) this.#events.emit('taskStart', { id, task: label, backend: this.#backend.kind });
-    let result: unknown;
-    try {
-      result = this.#backend.runNow!(task, input, label, id);
-    } catch (error) {
-      this.#finish(id, label, startedAt, startedAt, false, error, false);
-      return Promise.reject(error);
-    }
-    if (!isThenable(result)) {
-      this.#finish(id, label, startedAt, startedAt, true, result, false);
-      return Promise.resolve(result);
-    }
-    const call = new DirectCall(id, label, startedAt, startedAt);
-    this.#pending.add(call);
-    const settled = result.then(
-      (value) => this.#settle(call, true, value, false),
-      (error: unknown) => this.#settle(call, false, error, false),
-    );
-    void queue.add(() => settled);
-    return call.promise;
+    return this.#call(task, input, label, this.#counters.nextId++, undefined, queue) as Promise<unknown>;
   }
 
+  /** p-queue's task for a call that waited. */
   #run(task: Task | TaskFunction, input: unknown, label: string, queuedAt: number): unknown {
     const counters = this.#counters;
     const id = counters.nextId++;
@@ -125,26 +103,42 @@ export class DirectCalls {
       this.#afterSettle();
       throw error;
     }
-    counters.running++;
+    return this.#call(task, input, label, id, queuedAt, undefined);
+  }
+
+  /**
+   * Starts a call (counted running, `taskStart`) and runs it. A plain value or
+   * a throw is counted as the call's end here; a promise is followed (one
+   * DirectCall). `queue` is given for a call started at once, outside p-queue
+   * (`#startNow`): it waited for nothing (`queuedAt` is its start), its
+   * outcome is always a promise, and a promise it returned holds a slot of
+   * `queue` until it settles. Without `queue`, it is p-queue's task: a throw
+   * is thrown, a plain value returned as it is.
+   */
+  #call(task: Task | TaskFunction, input: unknown, label: string, id: number, queuedAt: number | undefined, queue: PQueue | undefined): unknown {
+    this.#counters.running++;
     const startedAt = performance.now();
+    const waitedFrom = queuedAt ?? startedAt;
     if (this.#events.listenerCount('taskStart') > 0) this.#events.emit('taskStart', { id, task: label, backend: this.#backend.kind });
     let result: unknown;
     try {
       result = this.#backend.runNow!(task, input, label, id);
     } catch (error) {
-      this.#finish(id, label, queuedAt, startedAt, false, error, false);
+      this.#finish(id, label, waitedFrom, startedAt, false, error, false);
+      if (queue) return Promise.reject(error);
       throw error;
     }
     if (!isThenable(result)) {
-      this.#finish(id, label, queuedAt, startedAt, true, result, false);
-      return result;
+      this.#finish(id, label, waitedFrom, startedAt, true, result, false);
+      return queue ? Promise.resolve(result) : result;
     }
-    const call = new DirectCall(id, label, queuedAt, startedAt);
+    const call = new DirectCall(id, label, waitedFrom, startedAt);
     this.#pending.add(call);
-    result.then(
+    const settled = result.then(
       (value) => this.#settle(call, true, value, false),
       (error: unknown) => this.#settle(call, false, error, false),
     );
+    if (queue) void queue.add(() => settled);
     return call.promise;
   }
 

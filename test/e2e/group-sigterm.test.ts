@@ -12,32 +12,11 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { groupAlive, killGroup, liveGroups } from './process-groups.js';
 
 const parentFile = new URL('../fixtures/group-sigterm-parent.mjs', import.meta.url).pathname;
 const MARK = 'UE_GROUP_SIGTERM_RUN';
-
-const liveGroups = new Set<number>();
-function killGroup(pgid: number): void {
-  try {
-    process.kill(-pgid, 'SIGKILL');
-  } catch {
-    // ESRCH: the group is empty already.
-  }
-}
-afterEach(() => {
-  for (const pgid of liveGroups) killGroup(pgid);
-  liveGroups.clear();
-});
-
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Pids of processes whose environment holds `MARK=run` (the parent, its children, its orphan guard). */
 function marked(run: string): number[] {

@@ -12,7 +12,8 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { killGroup, liveGroups } from './process-groups.js';
 
 const MAX_WORKERS = 2;
 /**
@@ -58,20 +59,6 @@ function groupSize(pgid: number): number {
   }
   return count;
 }
-
-const liveGroups = new Set<number>();
-function killGroup(pgid: number): void {
-  try {
-    process.kill(-pgid, 'SIGKILL');
-  } catch {
-    // ESRCH: the group is empty already.
-  }
-}
-// Whatever a test did (a failed expect, a vitest timeout), no group outlives it.
-afterEach(() => {
-  for (const pgid of liveGroups) killGroup(pgid);
-  liveGroups.clear();
-});
 
 interface RunOptions {
   bound?: number;

@@ -13,15 +13,11 @@ import { WorkerPool } from '../pool/worker-pool.js';
 import type { PoolStart } from '../pool/lazy-pool.js';
 
 export function createProcessBackend(context: BackendContext, start: PoolStart): Backend {
-  return new ProcessPool(context, start);
+  return new ProcessPool(context, start.spawner(), start.settings);
 }
 
 class ProcessPool extends WorkerPool {
   readonly kind = 'process' as const;
-
-  constructor(context: BackendContext, start: PoolStart) {
-    super(context, start.spawner(), start.settings);
-  }
 
   protected notPortable(call: TaskCall, error: unknown): Error {
     return new TaskNotPortableError(

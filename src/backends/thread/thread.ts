@@ -13,15 +13,11 @@ import { WorkerPool } from '../pool/worker-pool.js';
 import type { PoolStart } from '../pool/lazy-pool.js';
 
 export function createThreadBackend(context: BackendContext, start: PoolStart): Backend {
-  return new ThreadPool(context, start);
+  return new ThreadPool(context, start.spawner(), start.settings);
 }
 
 class ThreadPool extends WorkerPool {
   readonly kind = 'thread' as const;
-
-  constructor(context: BackendContext, start: PoolStart) {
-    super(context, start.spawner(), start.settings);
-  }
 
   protected notPortable(call: TaskCall, error: unknown): Error {
     const found = findUncloneable(call.input, call.batch ? 'inputs' : 'input');

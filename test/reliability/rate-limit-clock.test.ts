@@ -4,9 +4,9 @@
  * a clock that moves on every read (test/fixtures/rate-limit-slow-clock.mjs):
  * the real clock, made coarser, not a mock of the executor.
  */
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
+import { runScenario } from './scenario-process.js';
 
 const script = fileURLToPath(new URL('../fixtures/rate-limit-slow-clock.mjs', import.meta.url));
 /** A round takes ~0.2 s (the clock runs fast, so windows pass sooner); one that hung never ended. */
@@ -27,30 +27,9 @@ it.each([
   { backend: 'async', rounds: 40 },
   { backend: 'process', rounds: 4 },
 ])('100 rate-limited tasks finish under a clock that moves on every read ($backend, $rounds rounds)', async ({ backend, rounds }) => {
-  const output = await new Promise<string>((resolve, reject) => {
-    const child = spawn(process.execPath, [script, String(rounds), '1', backend], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let stalled: NodeJS.Timeout;
-    const watch = () => {
-      clearTimeout(stalled);
-      stalled = setTimeout(() => {
-        child.kill('SIGKILL');
-        reject(new Error(`no round finished for ${STALL_MS / 1000} s (tasks left queued?); last output:\n${stdout.slice(-200)}`));
-      }, STALL_MS);
-    };
-    watch();
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      watch();
-    });
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('exit', (code) => {
-      clearTimeout(stalled);
-      if (code === 0) resolve(stdout);
-      // 13: the event loop ran dry with the round's promise pending: tasks queued with no timer left to start them.
-      else reject(new Error(`exited with code ${code}${code === 13 ? ' (tasks left queued with nothing to start them)' : ''}; last output:\n${stdout.slice(-200)}\n${stderr}`));
-    });
-  });
+  // 13: the event loop ran dry with the round's promise pending: tasks queued with no timer left to start them.
+  const output = await runScenario(script, [String(rounds), '1', backend], STALL_MS, (code) =>
+    code === null ? ' (tasks left queued?)' : code === 13 ? ' (tasks left queued with nothing to start them)' : '',
+  );
   expect(output.trim().split('\n').at(-1)).toBe(`ok ${rounds}`);
 }, 120_000);

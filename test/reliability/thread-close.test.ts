@@ -3,9 +3,9 @@
  * scenario runs in a child process so that a regression (a synchronous
  * infinite loop in the parent) fails this test instead of freezing the runner.
  */
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
+import { runScenario } from './scenario-process.js';
 
 const script = fileURLToPath(new URL('../fixtures/thread-recycle-close.mjs', import.meta.url));
 /** One round takes well under a second on an idle machine; the bug this guards against never ended one. */
@@ -22,29 +22,6 @@ it('close() resolves after threads were recycled and a call aborted (30 rounds)'
   // A hang is a round that makes no progress, not a slow run: each round
   // starts a dozen threads, ~0.1 s on an idle machine but seconds on a loaded
   // one (two full suites at once took 100 s for the 30 rounds).
-  const output = await new Promise<string>((resolve, reject) => {
-    const child = spawn(process.execPath, [script, '30'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let stalled: NodeJS.Timeout;
-    const watch = () => {
-      clearTimeout(stalled);
-      stalled = setTimeout(() => {
-        child.kill('SIGKILL');
-        reject(new Error(`no round finished for ${STALL_MS / 1000} s (close() hung?); last output:\n${stdout.slice(-200)}`));
-      }, STALL_MS);
-    };
-    watch();
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      watch();
-    });
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('exit', (code) => {
-      clearTimeout(stalled);
-      if (code === 0) resolve(stdout);
-      else reject(new Error(`exited with code ${code}\n${stderr}`));
-    });
-  });
+  const output = await runScenario(script, ['30'], STALL_MS, (code) => (code === null ? ' (close() hung?)' : ''));
   expect(output.trim().split('\n').at(-1)).toBe('ok 30');
 }, 600_000);

@@ -42,12 +42,12 @@ interface Sizes {
 const FULL: Sizes = { repeats: 3, tinyJobs: 5000, cpuJobs: 400, latencyJobs: 300 };
 /** Quick: proves every row runs end to end in seconds; rough numbers. */
 const QUICK: Sizes = { repeats: 1, tinyJobs: 500, cpuJobs: 40, latencyJobs: 40 };
-const WORKERS = 2;
-const WORKER_CONCURRENCY = 32;
+export const WORKERS = 2;
+export const WORKER_CONCURRENCY = 32;
 /** A side that has not finished a row in this long failed it (a lost result would hang). */
 const ROW_TIMEOUT_MS = 120_000;
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 function bounded<T>(promise: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -78,7 +78,7 @@ async function latency(count: number, one: (i: number) => Promise<unknown>): Pro
 }
 
 /** Raw BullMQ's side: its queue, its event reader, its worker processes. */
-class RawSide {
+export class RawSide {
   readonly queue: Queue;
   readonly events: QueueEvents;
   readonly children: ChildProcess[] = [];
@@ -186,7 +186,7 @@ export async function distributedSection(quick: boolean): Promise<string> {
   }
 }
 
-async function bullmqVersion(): Promise<string> {
+export async function bullmqVersion(): Promise<string> {
   const { createRequire } = await import('node:module');
   return (createRequire(import.meta.url)('bullmq/package.json') as { version: string }).version;
 }

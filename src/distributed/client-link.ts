@@ -7,7 +7,7 @@
  *   run -> add (addBulk per turn) -> Redis -> worker -> event stream -> EventReader -> caller
  *                                          \-> job hash (kept until read) -> reconcile -> caller
  */
-import type { Queue } from 'bullmq';
+import type { BulkJobOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ConnectionLostError } from '../errors.js';
 import { ConnectionWatch, describeConnection, redisOptions } from './connection.js';
@@ -29,6 +29,11 @@ export interface AddOptions {
   retries: number;
   /** ms between runs; undefined: exponential from 100 ms with full jitter. */
   retryDelay: number | undefined;
+}
+
+/** Told once whether its job reached Redis (a RemoteCall: no promise per job). */
+export interface AddWaiter {
+  onAdded(error?: unknown): void;
 }
 
 /** What Redis holds of a job the submitter waits on. */
@@ -56,6 +61,12 @@ const KEEP_FAILED_S = 24 * 3600;
  * them, see forget); this only bounds what a submitter that died leaves, s.
  */
 const KEEP_UNREAD_S = 24 * 3600;
+/** Options every job shares (BullMQ copies, never changes, them). */
+const EXPONENTIAL_BACKOFF = { type: 'exponential', delay: RETRY_BACKOFF_MS, jitter: 1 } as const;
+// Kept until the submitter has read the result (forget), not deleted on
+// completion: a result whose event was trimmed from the stream would be lost.
+const KEEP_COMPLETED = { age: KEEP_UNREAD_S } as const;
+const KEEP_FAILED = { age: KEEP_FAILED_S } as const;
 /** Jobs read per pipeline when reconciling. */
 const RECONCILE_CHUNK = 1000;
 
@@ -66,7 +77,8 @@ export class ClientLink {
   #watch: ConnectionWatch;
   #queueName: string;
   /** Jobs added in this turn of the event loop: one addBulk (one round trip) for all of them. */
-  #adds: { name: string; data: JobData; options: AddOptions; resolve(): void; reject(error: unknown): void }[] = [];
+  #adds: { name: string; data: JobData; opts: BulkJobOptions }[] = [];
+  #addWaiters: AddWaiter[] = [];
   /** Completed jobs read in this turn: deleted together. */
   #forgets: string[] = [];
 
@@ -137,17 +149,9 @@ export class ClientLink {
     return this.#watch.lost;
   }
 
-  /** Resolves once the job is in Redis. Jobs added in the same turn go in one addBulk. */
-  add(name: string, data: JobData, options: AddOptions): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (this.#adds.push({ name, data, options, resolve, reject }) === 1) setImmediate(() => this.#flushAdds());
-    });
-  }
-
-  #flushAdds(): void {
-    const adds = this.#adds;
-    this.#adds = [];
-    const jobs = adds.map(({ name, data, options }) => ({
+  /** `waiter` hears once the job is in Redis. Jobs added in the same turn go in one addBulk. */
+  add(name: string, data: JobData, options: AddOptions, waiter: AddWaiter): void {
+    this.#adds.push({
       name,
       data,
       opts: {
@@ -156,20 +160,27 @@ export class ClientLink {
         // Every job gets one, so that all of them are ordered in the same set.
         priority: Math.min(2_097_152, Math.max(1, 1_048_576 - Math.round(options.priority))),
         attempts: options.retries + 1,
-        backoff:
-          options.retryDelay === undefined
-            ? { type: 'exponential', delay: RETRY_BACKOFF_MS, jitter: 1 }
-            : { type: 'fixed', delay: options.retryDelay },
-        // Kept until the submitter has read the result (forget), not deleted on
-        // completion: a result whose event was trimmed from the stream would be lost.
-        removeOnComplete: { age: KEEP_UNREAD_S },
-        removeOnFail: { age: KEEP_FAILED_S },
+        backoff: options.retryDelay === undefined ? EXPONENTIAL_BACKOFF : { type: 'fixed', delay: options.retryDelay },
+        removeOnComplete: KEEP_COMPLETED,
+        removeOnFail: KEEP_FAILED,
       },
-    }));
+    });
+    if (this.#addWaiters.push(waiter) === 1) setImmediate(() => this.#flushAdds());
+  }
+
+  #flushAdds(): void {
+    const jobs = this.#adds;
+    const waiters = this.#addWaiters;
+    this.#adds = [];
+    this.#addWaiters = [];
     const added = jobs.length === 1 ? this.#queue.add(jobs[0]!.name, jobs[0]!.data, jobs[0]!.opts) : this.#queue.addBulk(jobs);
     added.then(
-      () => adds.forEach((a) => a.resolve()),
-      (error: unknown) => adds.forEach((a) => a.reject(error)),
+      () => {
+        for (const waiter of waiters) waiter.onAdded();
+      },
+      (error: unknown) => {
+        for (const waiter of waiters) waiter.onAdded(error ?? new Error('the add failed'));
+      },
     );
   }
 

@@ -6,9 +6,9 @@
  * The stream is a fast path only. BullMQ trims it to about 10,000 entries, so
  * a submitter that falls further behind (thousands of jobs in flight) never
  * sees some events: the reader reports that as a `gap`, and the backend then
- * reads the state of every job it still waits on (see reconcile in
- * distributed-backend.ts). It used to be BullMQ's QueueEvents, which parses
- * every job's result and cannot say that entries went missing.
+ * reads the state of every job it still waits on (reconcile.ts). It used to
+ * be BullMQ's QueueEvents, which parses every job's result and cannot say
+ * that entries went missing.
  */
 import type { Redis } from 'ioredis';
 

@@ -9,7 +9,7 @@
 import { setMaxListeners } from 'node:events';
 import type { Job } from 'bullmq';
 import { TaskLoadError, TaskNotPortableError, TaskTimeoutError, WorkerCrashedError } from '../errors.js';
-import type { Executor } from '../executor.js';
+import type { Executor, RunOptions } from '../executor.js';
 import { defineTask, type Task } from '../task.js';
 import { decodeValue, encodeError, encodeValue } from './codec.js';
 import { checkJobData, MalformedJobError } from './job-data.js';
@@ -77,14 +77,12 @@ export async function runJob(
   const runSignal = controller?.signal ?? signal;
   // ctx.attempt: BullMQ counts the attempts that ended; this is the next.
   const attempt = (job.attemptsMade ?? 0) + 1;
-  const progress = new ProgressRelay(job, data.label);
-  const runOptions = {
-    ...(runSignal ? { signal: runSignal } : {}),
-    timeout: data.timeout,
-    onProgress: (value: unknown) => progress.add(value, 0),
-    [ATTEMPT]: attempt,
-  };
-  const itemOptions = (item: number) => ({ ...runOptions, onProgress: (value: unknown) => progress.add(value, item) });
+  // Made on the first ctx.progress() only: most tasks report none.
+  let progress: ProgressRelay | undefined;
+  const report = (value: unknown, item: number) => (progress ??= new ProgressRelay(job, data.label)).add(value, item);
+  const runOptions: RunOptions & { [ATTEMPT]: number } = { timeout: data.timeout, onProgress: (value: unknown) => report(value, 0), [ATTEMPT]: attempt };
+  if (runSignal) runOptions.signal = runSignal;
+  const itemOptions = (item: number) => ({ ...runOptions, onProgress: (value: unknown) => report(value, item) });
   const startedAt = performance.now();
   try {
     const value = controller
@@ -98,10 +96,10 @@ export async function runJob(
         )
       : await context.executor.run(task, input, runOptions);
     // Its progress events come before its result in the event stream.
-    await progress.drain();
+    if (progress) await progress.drain();
     return { value: encodeValue(value, `result of task ${data.label}`), runMs: performance.now() - startedAt };
   } catch (thrown) {
-    await progress.drain();
+    if (progress) await progress.drain();
     if (runSignal?.aborted && context.handingBack() && token) {
       // Shutdown: the job goes back to the queue for another worker, without spending an attempt.
       await job.moveToWait(token);

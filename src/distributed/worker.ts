@@ -115,10 +115,11 @@ class QueueWorker extends EventEmitter<WorkerEvents> implements DistributedWorke
         if (this.#cancelledEarly.delete(job.id!)) cancel(job.id!);
         try {
           const result = await runJob(context, job, token, signal);
-          this.emit('job', { id: job.id!, task: labelOf(job.data), ok: true });
+          // The event object only for someone listening: a tiny job costs little else here.
+          if (this.listenerCount('job') > 0) this.emit('job', { id: job.id!, task: labelOf(job.data), ok: true });
           return result;
         } catch (error) {
-          this.emit('job', { id: job.id!, task: labelOf(job.data), ok: false });
+          if (this.listenerCount('job') > 0) this.emit('job', { id: job.id!, task: labelOf(job.data), ok: false });
           throw error;
         } finally {
           this.#running.delete(job.id!);

@@ -1,24 +1,38 @@
 /**
  * The direct path of an in-process backend (async): a call with no signal and
- * no timeout has nothing to abort or time: no Job, no abort signal, no timer.
+ * no timeout has nothing to abort or time: no Job, no abort signal, no timer,
+ * and (when it has no priority and the executor is not paused) no p-queue task.
  *
- * - Nothing waits and p-queue has a free slot (`#startNow`): the call runs at
- *   once, as p-queue would start it inside add(), but without p-queue's
- *   per-call objects. A task that returns a plain value (or throws) is over
- *   before `run` returns. One that returns a promise then takes a p-queue
- *   slot until it settles, so p-queue still bounds what is in flight.
- * - Otherwise it is p-queue's own task (`#run`), and p-queue's promise the caller's.
+ *   run -> a slot free, nothing waits: runs at once (`#startNow`); a plain value
+ *          or a throw is over before `run` returns; a promise holds a slot
+ *          (a Lane: one p-queue task) until it settles
+ *       -> every slot taken, p-queue empty: into the line, a FIFO of our own;
+ *          a lane whose call settles starts the next one in the line on the
+ *          same slot, and a slot p-queue frees (its `next`) starts a lane
+ *       -> a priority, or paused: p-queue's task, as before (it becomes a lane
+ *          when p-queue starts it)
  *
- * A call whose task returned a promise is followed (one DirectCall) only so
- * that destroy() can settle it at once. The slot is counted free (`running`)
- * before the caller's promise settles, as on the Job path.
+ * p-queue still counts every call in flight (each lane holds one of its
+ * slots) and orders everything that waits in it. The line holds only what
+ * p-queue would have had at its tail: calls join it only while p-queue holds
+ * nothing, and before anything is added to p-queue (a Job, a retry, a call
+ * with a priority, anything while paused) the line moves there, in order
+ * (ExecutorQueue's `beforeAdd`). So the order is p-queue's: by priority, then
+ * submission, a retry at the front of its priority.
+ *
+ * Why: p-queue's `add` costs about as much as a tiny task (an options copy,
+ * an id string and a Symbol, its own promise and three closures), and a
+ * direct call took it besides our own records: 100,000 tiny calls that
+ * return a promise ran at 0.6-0.7x raw p-queue. A call in the line is one
+ * record and the caller's promise.
  */
 import type { EventEmitter } from 'eventemitter3';
-import type PQueue from 'p-queue';
 import type { Backend } from '../backends/backend.js';
 import { ExecutorClosedError } from '../errors.js';
 import type { ExecutorEvents } from '../executor.js';
 import type { Task, TaskFunction } from '../task.js';
+import { DirectCall, Lane, type LaneOwner } from './direct-lane.js';
+import type { ExecutorQueue } from './executor-queue.js';
 import type { TaskTally } from './stats.js';
 
 /** The executor's counters this path shares with the Job path. */
@@ -28,33 +42,28 @@ export interface CoreCounters {
   readonly tally: TaskTally;
 }
 
-/** One call whose task returned a promise: settled by that promise, or by destroy(). */
-class DirectCall {
-  readonly promise: Promise<unknown>;
-  resolve!: (value: unknown) => void;
-  reject!: (error: unknown) => void;
+type Queue = ExecutorQueue;
+const DONE = Promise.resolve();
+/** #launch's outcome when the task threw (a task may return or throw anything, undefined included). */
+const THREW: unique symbol = Symbol('threw');
 
-  constructor(
-    readonly id: number,
-    readonly label: string,
-    readonly queuedAt: number,
-    readonly startedAt: number,
-  ) {
-    this.promise = new Promise((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-    });
-  }
-}
-
-export class DirectCalls {
+export class DirectCalls implements LaneOwner {
   #backend: Backend;
   #counters: CoreCounters;
   #events: EventEmitter<ExecutorEvents>;
   #afterSettle: () => void;
-  /** Calls whose promise is pending: destroy() settles them. */
-  #pending = new Set<DirectCall>();
+  #queue: Queue | undefined;
+  /** The line: calls waiting outside p-queue, oldest first. */
+  #head: DirectCall | undefined;
+  #tail: DirectCall | undefined;
+  #waiting = 0;
+  /** Lanes holding a slot: destroy() ends their calls. */
+  #lanes = new Set<Lane>();
+  /** Our own p-queue adds: not a reason to move the line into p-queue. */
+  #adding = false;
   #destroyed = false;
+  /** What the last call that threw threw (#launch). */
+  #thrown: unknown = undefined;
 
   constructor(backend: Backend, counters: CoreCounters, events: EventEmitter<ExecutorEvents>, afterSettle: () => void) {
     this.#backend = backend;
@@ -63,94 +72,239 @@ export class DirectCalls {
     this.#afterSettle = afterSettle;
   }
 
-  submit(queue: PQueue, task: Task | TaskFunction, input: unknown, label: string, priority: number | undefined): Promise<unknown> {
+  /** Calls waiting in the line (queued, outside p-queue). */
+  get waiting(): number {
+    return this.#waiting;
+  }
+
+  submit(queue: Queue, task: Task | TaskFunction, input: unknown, label: string, priority: number | undefined): Promise<unknown> {
     this.#counters.tally.submitted++;
-    // Nothing waits and p-queue has a free slot: it would start the call inside add(), at once.
-    if (queue.size === 0 && queue.pending < queue.concurrency && !queue.isPaused) return this.#startNow(queue, task, input, label);
-    const queuedAt = performance.now();
-    const run = () => this.#run(task, input, label, queuedAt);
-    return priority === undefined ? queue.add(run) : queue.add(run, { priority });
-  }
-
-  /** Running calls end now with ExecutorClosedError; queued ones do when p-queue reaches them. */
-  destroy(): void {
-    this.#destroyed = true;
-    for (const call of [...this.#pending]) {
-      this.#settle(call, false, new ExecutorClosedError('The executor was destroyed while the task ran'), true);
+    if (this.#queue !== queue) this.#listenTo(queue);
+    if (priority === undefined && queue.size === 0 && !queue.isPaused) {
+      // Nothing waits and p-queue has a free slot: it would start the call inside add(), at once.
+      if (this.#waiting === 0 && queue.pending < queue.concurrency) return this.#startNow(queue, task, input, label);
+      const call = new DirectCall(task, input, label, performance.now());
+      if (this.#tail === undefined) this.#head = call;
+      else this.#tail.next = call;
+      this.#tail = call;
+      this.#waiting++;
+      return call.promise;
     }
-  }
-
-  /**
-   * A call nobody waits before: run here, without p-queue's per-call objects
-   * (its promise, closures, options copy and id: about half of what a tiny
-   * call costs). A call that returns a plain value or throws is over before
-   * `run` returns, slot and all. One that returns a promise holds a p-queue
-   * slot until it settles (`queue.add` of its settlement), so p-queue still
-   * counts every call in flight and starts no more than `concurrency`.
-   */
-  #startNow(queue: PQueue, task: Task | TaskFunction, input: unknown, label: string): Promise<unknown> {
-    return this.#call(task, input, label, this.#counters.nextId++, undefined, queue) as Promise<unknown>;
-  }
-
-  /** p-queue's task for a call that waited. */
-  #run(task: Task | TaskFunction, input: unknown, label: string, queuedAt: number): unknown {
-    const counters = this.#counters;
-    const id = counters.nextId++;
-    if (this.#destroyed) {
-      const error = new ExecutorClosedError('The executor was destroyed before the task started');
-      counters.tally.cancelled++;
-      this.#events.emit('taskError', { id, task: label, backend: this.#backend.kind, error });
-      this.#afterSettle();
-      throw error;
-    }
-    return this.#call(task, input, label, id, queuedAt, undefined);
-  }
-
-  /**
-   * Starts a call (counted running, `taskStart`) and runs it. A plain value or
-   * a throw is counted as the call's end here; a promise is followed (one
-   * DirectCall). `queue` is given for a call started at once, outside p-queue
-   * (`#startNow`): it waited for nothing (`queuedAt` is its start), its
-   * outcome is always a promise, and a promise it returned holds a slot of
-   * `queue` until it settles. Without `queue`, it is p-queue's task: a throw
-   * is thrown, a plain value returned as it is.
-   */
-  #call(task: Task | TaskFunction, input: unknown, label: string, id: number, queuedAt: number | undefined, queue: PQueue | undefined): unknown {
-    this.#counters.running++;
-    const startedAt = performance.now();
-    const waitedFrom = queuedAt ?? startedAt;
-    if (this.#events.listenerCount('taskStart') > 0) this.#events.emit('taskStart', { id, task: label, backend: this.#backend.kind });
-    let result: unknown;
-    try {
-      result = this.#backend.runNow!(task, input, label, id);
-    } catch (error) {
-      this.#finish(id, label, waitedFrom, startedAt, false, error, false);
-      if (queue) return Promise.reject(error);
-      throw error;
-    }
-    if (!isThenable(result)) {
-      this.#finish(id, label, waitedFrom, startedAt, true, result, false);
-      return queue ? Promise.resolve(result) : result;
-    }
-    const call = new DirectCall(id, label, waitedFrom, startedAt);
-    this.#pending.add(call);
-    const settled = result.then(
-      (value) => this.#settle(call, true, value, false),
-      (error: unknown) => this.#settle(call, false, error, false),
-    );
-    if (queue) void queue.add(() => settled);
+    // Behind what waits in p-queue (the line moves there first: the `add` event).
+    const call = new DirectCall(task, input, label, performance.now());
+    const run = () => this.#runQueued(call);
+    void (priority === undefined ? queue.add(run) : queue.add(run, { priority }));
     return call.promise;
   }
 
-  #settle(call: DirectCall, ok: boolean, outcome: unknown, cancelled: boolean): void {
-    if (!this.#pending.delete(call)) return;
-    this.#finish(call.id, call.label, call.queuedAt, call.startedAt, ok, outcome, cancelled);
+  /** Waiting calls end now with ExecutorClosedError (p-queue's when it reaches them); running ones too. */
+  destroy(): void {
+    this.#destroyed = true;
+    for (let call = this.#take(); call !== undefined; call = this.#take()) this.#refuse(call);
+    for (const lane of [...this.#lanes]) {
+      const call = lane.call;
+      lane.call = undefined;
+      if (call !== undefined) this.#finish(call, false, new ExecutorClosedError('The executor was destroyed while the task ran'), true);
+      this.#endLane(lane);
+    }
+    this.#afterSettle();
+  }
+
+  /** A lane's call settled (Lane's handlers): counted, its caller told, and the lane goes on. */
+  laneSettled(lane: Lane, ok: boolean, outcome: unknown): void {
+    const call = lane.call;
+    // Settled by destroy() already.
+    if (call === undefined) return;
+    lane.call = undefined;
+    this.#finish(call, ok, outcome, false);
+    this.#drive(lane);
+  }
+
+  #listenTo(queue: Queue): void {
+    this.#queue = queue;
+    queue.beforeAdd = this.#moveLineFirst;
+    queue.on('next', this.#fillFreeSlots);
+  }
+
+  /**
+   * A call nobody waits before: run here. A plain value or a throw is over
+   * before `run` returns, slot and all; a promise takes a lane (one p-queue
+   * task, started inside add(): p-queue counts it against `concurrency`).
+   */
+  #startNow(queue: Queue, task: Task | TaskFunction, input: unknown, label: string): Promise<unknown> {
+    const id = this.#counters.nextId++;
+    const startedAt = performance.now();
+    const result = this.#launch(id, task, input, label);
+    if (result === THREW) {
+      const error = this.#takeThrown();
+      this.#count(id, label, startedAt, startedAt, false, error, false);
+      this.#afterSettle();
+      return Promise.reject(error);
+    }
+    if (!isThenable(result)) {
+      this.#count(id, label, startedAt, startedAt, true, result, false);
+      this.#afterSettle();
+      return Promise.resolve(result);
+    }
+    const call = new DirectCall(task, input, label, startedAt);
+    call.id = id;
+    call.startedAt = startedAt;
+    const lane = this.#newLane();
+    lane.call = call;
+    result.then(lane.onValue, lane.onError);
+    this.#adding = true;
+    void queue.add(lane.hold);
+    this.#adding = false;
+    return call.promise;
+  }
+
+  /** p-queue's task for a call that waited there: it starts it on a lane of its own. */
+  #runQueued(call: DirectCall): Promise<void> {
+    if (this.#destroyed) {
+      this.#refuse(call);
+      this.#afterSettle();
+      return DONE;
+    }
+    const lane = this.#newLane();
+    if (!this.#start(lane, call)) this.#drive(lane);
+    return lane.slot;
+  }
+
+  /**
+   * The lane's call is over: the next in line starts on it, while the line has
+   * calls and they may start (not paused; p-queue holds nothing then, so
+   * nothing goes before them); otherwise the lane ends and its slot returns
+   * to p-queue. Paused with calls in line: they move into p-queue, where
+   * resume() starts them in order.
+   */
+  #drive(lane: Lane): void {
+    for (;;) {
+      if (this.#destroyed || this.#head === undefined || this.#queue!.isPaused) {
+        if (!this.#destroyed && this.#head !== undefined) this.#moveLine();
+        this.#endLane(lane);
+        break;
+      }
+      // Waits on a promise: the lane goes on when it settles.
+      if (this.#start(lane, this.#take()!)) break;
+    }
+    this.#afterSettle();
+  }
+
+  /** Starts `call` on `lane`: true if it returned a promise (the lane waits for it), false if it is over. */
+  #start(lane: Lane, call: DirectCall): boolean {
+    call.id = this.#counters.nextId++;
+    call.startedAt = performance.now();
+    const result = this.#launch(call.id, call.task, call.input, call.label);
+    if (result === THREW) {
+      this.#finish(call, false, this.#takeThrown(), false);
+      return false;
+    }
+    if (!isThenable(result)) {
+      this.#finish(call, true, result, false);
+      return false;
+    }
+    lane.call = call;
+    result.then(lane.onValue, lane.onError);
+    return true;
+  }
+
+  /**
+   * Every start, at once or later: counted running, `taskStart`, and the
+   * backend runs it; returns its value or thenable, or THREW (the error in `#thrown`).
+   */
+  #launch(id: number, task: Task | TaskFunction, input: unknown, label: string): unknown {
+    this.#counters.running++;
+    if (this.#events.listenerCount('taskStart') > 0) this.#events.emit('taskStart', { id, task: label, backend: this.#backend.kind });
+    try {
+      return this.#backend.runNow!(task, input, label, id);
+    } catch (error) {
+      this.#thrown = error;
+      return THREW;
+    }
+  }
+
+  #takeThrown(): unknown {
+    const error = this.#thrown;
+    this.#thrown = undefined;
+    return error;
+  }
+
+  /**
+   * Slots p-queue freed while calls wait in the line (a Job ended): a lane for
+   * each. Paused: the line moves into p-queue, where resume() starts it.
+   */
+  #fillFreeSlots = (): void => {
+    const queue = this.#queue!;
+    if (queue.isPaused && this.#head !== undefined && !this.#destroyed) this.#moveLine();
+    while (this.#head !== undefined && !this.#destroyed && !queue.isPaused && queue.size === 0 && queue.pending < queue.concurrency) {
+      const lane = this.#newLane();
+      const before = queue.pending;
+      this.#adding = true;
+      void queue.add(() => {
+        this.#drive(lane);
+        return lane.slot;
+      });
+      this.#adding = false;
+      // p-queue starts a task inside add() when a slot is free; if it did not, stop here.
+      if (queue.pending === before) break;
+    }
+  };
+
+  /** Something else is about to join p-queue (ExecutorQueue's hook): the line goes there first, as it came before. */
+  #moveLineFirst = (): void => {
+    if (!this.#adding && this.#head !== undefined) this.#moveLine();
+  };
+
+  /** Moves the line into p-queue, in order, at the tail of priority 0 (nothing there came later). */
+  #moveLine(): void {
+    const queue = this.#queue!;
+    this.#adding = true;
+    for (let call = this.#take(); call !== undefined; call = this.#take()) {
+      const waiting = call;
+      void queue.add(() => this.#runQueued(waiting));
+    }
+    this.#adding = false;
+  }
+
+  #take(): DirectCall | undefined {
+    const call = this.#head;
+    if (call === undefined) return undefined;
+    this.#head = call.next;
+    if (this.#head === undefined) this.#tail = undefined;
+    call.next = undefined;
+    this.#waiting--;
+    return call;
+  }
+
+  #newLane(): Lane {
+    const lane = new Lane(this);
+    this.#lanes.add(lane);
+    return lane;
+  }
+
+  #endLane(lane: Lane): void {
+    this.#lanes.delete(lane);
+    lane.end();
+  }
+
+  /** A call that never started, dropped by destroy(). */
+  #refuse(call: DirectCall): void {
+    const id = this.#counters.nextId++;
+    const error = new ExecutorClosedError('The executor was destroyed before the task started');
+    this.#counters.tally.cancelled++;
+    this.#events.emit('taskError', { id, task: call.label, backend: this.#backend.kind, error });
+    call.reject(error);
+  }
+
+  /** A started call is over: counted, reported, then its caller settles. */
+  #finish(call: DirectCall, ok: boolean, outcome: unknown, cancelled: boolean): void {
+    this.#count(call.id, call.label, call.queuedAt, call.startedAt, ok, outcome, cancelled);
     if (ok) call.resolve(outcome);
     else call.reject(outcome);
   }
 
   /** Counts a started call's end and emits its event, before the caller's promise settles. */
-  #finish(id: number, label: string, queuedAt: number, startedAt: number, ok: boolean, outcome: unknown, cancelled: boolean): void {
+  #count(id: number, label: string, queuedAt: number, startedAt: number, ok: boolean, outcome: unknown, cancelled: boolean): void {
     const counters = this.#counters;
     const runMs = performance.now() - startedAt;
     counters.running--;
@@ -164,7 +318,6 @@ export class DirectCalls {
       else counters.tally.failed++;
       this.#events.emit('taskError', { id, task: label, backend, error: outcome });
     }
-    this.#afterSettle();
   }
 }
 

@@ -27,7 +27,6 @@
  * - onSizeLessThan() / onEmpty() callers (room-waiters.ts).
  */
 import { EventEmitter } from 'eventemitter3';
-import PQueue from 'p-queue';
 import type { Backend, BackendContext, BackendFactory } from '../backends/backend.js';
 import { ExecutorClosedError, QueueFullError } from '../errors.js';
 import type { Executor, ExecutorEvents, ExecutorStats, MapOptions, RunOptions, TaskBackend } from '../executor.js';
@@ -38,7 +37,8 @@ import { DispatchGate } from './dispatch-gate.js';
 import { JobCalls, NO_OPTIONS } from './job-calls.js';
 import { mapTasks, type ChunkRunner } from './map.js';
 import { RateLimiter } from './rate-limiter.js';
-import { RetryFirstQueue, type EnqueueOptions } from './retry-first-queue.js';
+import { ExecutorQueue } from './executor-queue.js';
+import { RetryFirstQueue } from './retry-first-queue.js';
 import { RoomWaiters } from './room-waiters.js';
 import { checkTimerOptions, notATaskProblem, runOptionsProblem } from './run-options.js';
 import { TaskTally } from './stats.js';
@@ -63,7 +63,7 @@ export interface LocalExecutorInit {
 export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Executor {
   readonly backend;
   #backend: Backend;
-  #queue: PQueue<RetryFirstQueue, EnqueueOptions>;
+  #queue: ExecutorQueue;
   #options: ExecutorOptions;
   #decision: LocalExecutorInit['decision'];
   #state: 'open' | 'closing' | 'closed' = 'open';
@@ -89,7 +89,7 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
     if (measuring) context.recordSample = (task, sample) => profiles.record(task, sample);
     this.#backend = init.factory(context);
     this.backend = this.#backend.kind;
-    this.#queue = new PQueue<RetryFirstQueue, EnqueueOptions>({
+    this.#queue = new ExecutorQueue({
       concurrency: this.#backend.capacity ?? this.#backend.concurrency,
       queueClass: RetryFirstQueue,
     });
@@ -275,6 +275,8 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
     // A pool's window follows measured run times: hand it what it takes now.
     const capacity = this.#backend.capacity;
     if (capacity !== undefined && capacity !== this.#queue.concurrency && !this.#destroying) this.#queue.concurrency = capacity;
+    // The direct path's line moves without p-queue's events.
+    this.#room.check();
     this.#scheduleIdle();
   }
 
@@ -307,11 +309,11 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> implements Execu
   }
 
   #queuedCount(): number {
-    return this.#queue.size + this.#jobs.ahead + this.#jobs.setAside;
+    return this.#queue.size + this.#jobs.ahead + this.#jobs.setAside + (this.#direct?.waiting ?? 0);
   }
 
   #isIdle(): boolean {
-    return this.#queue.size === 0 && this.#counters.running === 0 && this.#jobs.idle;
+    return this.#queue.size === 0 && this.#counters.running === 0 && this.#jobs.idle && !this.#direct?.waiting;
   }
 }
 

@@ -19,7 +19,8 @@
  *   worker reports while it runs (job-reports.ts): measurements, progress.
  * - the direct path (direct-calls.ts): a call with neither, on an in-process
  *   backend, runs at once when a slot is free and nothing waits (no p-queue
- *   task at all for one that returns a plain value); else it is just p-queue's own task.
+ *   task at all for one that returns a plain value); else it waits in a line
+ *   of its own, or in p-queue with a priority or while paused.
  * - pacing (dispatch-gate.ts), all off, and free, unless asked for: pause()
  *   (the direct path then queues too), and the rate limit (a RateLimiter
  *   shared by the backends of an `auto` executor), which hold p-queue's

@@ -86,7 +86,7 @@ describe('calls that arrive while a backend loads', () => {
     }
   });
 
-  it('destroy() meanwhile rejects them with ExecutorClosedError and starts no worker', async () => {
+  it('destroy() meanwhile rejects them with ExecutorClosedError, and the pool is never made (no workerSpawn)', async () => {
     const executor = createExecutor({ backend: 'thread', maxWorkers: 2, minWorkers: 2 });
     const spawned: unknown[] = [];
     executor.on('workerSpawn', (event) => spawned.push(event));

@@ -123,6 +123,61 @@ describe('async backend: a call that finds a free slot starts at once', () => {
     expect(order).toEqual(['high', 'low']);
   });
 
+  it('calls waiting in the direct line keep their place: a job or a call submitted later starts after them', async () => {
+    executor = createExecutor({ backend: 'async', concurrency: 1 });
+    const gate = deferred();
+    const order: string[] = [];
+    const push = (name: string) => order.push(name);
+    const first = executor.run(() => gate.promise, null);
+    const early = [executor.run(push, 'a'), executor.run(push, 'b')];
+    expect(executor.stats()).toMatchObject({ running: 1, queued: 2 });
+    const job = executor.run(push, 'job', { signal: new AbortController().signal });
+    const late = executor.run(push, 'c');
+    expect(executor.stats()).toMatchObject({ running: 1, queued: 4 });
+    gate.resolve('first');
+    await Promise.all([first, ...early, job, late]);
+    expect(order).toEqual(['a', 'b', 'job', 'c']);
+  });
+
+  it('starts the direct line in a slot a job frees', async () => {
+    executor = createExecutor({ backend: 'async', concurrency: 2 });
+    const gates = [deferred(), deferred()];
+    const started: string[] = [];
+    const wait = async (name: string) => {
+      started.push(name);
+      return name === 'x' || name === 'y' ? name : gates[Number(name)]!.promise;
+    };
+    const signal = new AbortController().signal;
+    const jobs = [executor.run(wait, '0', { signal }), executor.run(wait, '1', { signal })];
+    const line = [executor.run(wait, 'x'), executor.run(wait, 'y')];
+    expect(executor.stats()).toMatchObject({ running: 2, queued: 2 });
+    gates[0]!.resolve('0');
+    expect(await Promise.all(line)).toEqual(['x', 'y']);
+    expect(started).toEqual(['0', '1', 'x', 'y']);
+    gates[1]!.resolve('1');
+    expect(await Promise.all(jobs)).toEqual(['0', '1']);
+    expect(executor.stats()).toMatchObject({ running: 0, queued: 0, completed: 4 });
+  });
+
+  it('holds the direct line while paused, and runs it in order on resume', async () => {
+    executor = createExecutor({ backend: 'async', concurrency: 1 });
+    const gate = deferred();
+    const order: string[] = [];
+    const push = (name: string) => order.push(name);
+    const first = executor.run(() => gate.promise, null);
+    const waiting = [executor.run(push, 'a'), executor.run(push, 'b')];
+    executor.pause();
+    gate.resolve('first');
+    expect(await first).toBe('first');
+    await settle();
+    expect(order).toEqual([]);
+    expect(executor.stats()).toMatchObject({ running: 0, queued: 2 });
+    const whilePaused = executor.run(push, 'c');
+    executor.resume();
+    await Promise.all([...waiting, whilePaused]);
+    expect(order).toEqual(['a', 'b', 'c']);
+  });
+
   it('rejects a running call that started at once when the executor is destroyed', async () => {
     executor = createExecutor({ backend: 'async', concurrency: 1 });
     const never = outcome(executor.run(() => new Promise(() => undefined), null));

@@ -30,16 +30,16 @@ export class SyncPartClock {
     return { queuedMs: this.runQueue.read(), cpuMs: this.#cpuMs() };
   }
 
-  /** The thread's wait for a CPU since `start`, ms (0 where it cannot be read). */
-  queuedSince(start: ClockStart): number {
-    if (start.queuedMs === undefined) return 0;
+  /** The thread's wait for a CPU since `start`, ms (0 where it cannot be read, or for no start: an unsampled call). */
+  queuedSince(start: ClockStart | undefined): number {
+    if (start?.queuedMs === undefined) return 0;
     const now = this.runQueue.read();
     return now === undefined ? 0 : Math.max(0, now - start.queuedMs);
   }
 
-  /** CPU time since `start`, ms; undefined where it cannot be read. */
-  cpuSince(start: ClockStart): number | undefined {
-    if (start.cpuMs === undefined) return undefined;
+  /** CPU time since `start`, ms; undefined where it cannot be read (or for no start). */
+  cpuSince(start: ClockStart | undefined): number | undefined {
+    if (start?.cpuMs === undefined) return undefined;
     const now = this.#cpuMs();
     return now === undefined ? undefined : now - start.cpuMs;
   }

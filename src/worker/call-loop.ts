@@ -30,6 +30,7 @@
 import { deserializeError, serializeError } from './serialize-error.js';
 import { loadTaskFunction, loadedTaskFunction } from './task-loader.js';
 import { RunQueueClock } from '../policy/run-queue-clock.js';
+import { SyncPartClock, type ClockStart } from '../policy/sync-part-clock.js';
 import { cpuClock } from './cpu-clock.js';
 import { CALL_FLAG, RUN_STRIDE, TAG, type PoolMessage, type WireSample } from './protocol.js';
 import { wantsContext } from '../core/task-context.js';
@@ -77,7 +78,8 @@ export class CallLoop implements LoopCallHost {
    * exception: Deno does that to a thread's task that runs out of heap.
    */
   #inCall = false;
-  #cpu = cpuClock(this.#runQueue);
+  /** A sampled call's clocks: the run queue's, and this thread's CPU time. */
+  #clock = new SyncPartClock(cpuClock, this.#runQueue);
 
   /** Running calls that take a context, by id: a cancel aborts their signal. */
   #withContext = new Map<number, LoopCall>();
@@ -256,9 +258,8 @@ export class CallLoop implements LoopCallHost {
       if (!definition.wantsContext) this.#post([TAG.deaf, call.key]);
     }
     const context = definition.wantsContext ? this.#contextOf(call, definition) : undefined;
-    const queuedBefore = sampled ? this.#runQueue.read() : undefined;
+    const clocks = sampled ? this.#clock.start() : undefined;
     const began = performance.now();
-    const cpuBefore = sampled ? this.#cpu() : undefined;
     let result: unknown;
     let threw = false;
     this.#inCall = true;
@@ -274,18 +275,18 @@ export class CallLoop implements LoopCallHost {
     // Its synchronous part is what would hold results behind the task's next call.
     definition.tiny[batch] = syncMs < TINY_MS;
     if (threw) {
-      this.#record(call, false, serializeError(result), syncMs, syncMs, cpuBefore, sampled, this.#queued(queuedBefore));
+      this.#record(call, false, serializeError(result), syncMs, syncMs, clocks, sampled, this.#clock.queuedSince(clocks));
       return;
     }
     if (!isThenable(result)) {
-      this.#record(call, true, result, syncMs, syncMs, cpuBefore, sampled, this.#queued(queuedBefore));
+      this.#record(call, true, result, syncMs, syncMs, clocks, sampled, this.#clock.queuedSince(clocks));
       return;
     }
-    const queuedMs = this.#queued(queuedBefore);
+    const queuedMs = this.#clock.queuedSince(clocks);
     this.#active.add(call.id);
     result.then(
-      (value) => this.#settled(call, true, value, began, sampled ? cpuBefore : undefined, syncMs, sampled, queuedMs),
-      (error: unknown) => this.#settled(call, false, serializeError(error), began, sampled ? cpuBefore : undefined, syncMs, sampled, queuedMs),
+      (value) => this.#settled(call, true, value, began, clocks, syncMs, sampled, queuedMs),
+      (error: unknown) => this.#settled(call, false, serializeError(error), began, clocks, syncMs, sampled, queuedMs),
     );
   }
 
@@ -296,17 +297,10 @@ export class CallLoop implements LoopCallHost {
     return context;
   }
 
-  #settled(call: InboxCall, ok: boolean, value: unknown, began: number, cpuBefore: number | undefined, syncMs: number, sampled = false, queuedMs = 0): void {
+  #settled(call: InboxCall, ok: boolean, value: unknown, began: number, clocks: ClockStart | undefined, syncMs: number, sampled = false, queuedMs = 0): void {
     this.#active.delete(call.id);
-    this.#record(call, ok, value, performance.now() - began, syncMs, cpuBefore, sampled, queuedMs);
+    this.#record(call, ok, value, performance.now() - began, syncMs, clocks, sampled, queuedMs);
     this.#pump();
-  }
-
-  /** The thread's wait for a CPU since `before` (its synchronous part), ms. */
-  #queued(before: number | undefined): number {
-    if (before === undefined) return 0;
-    const after = this.#runQueue.read();
-    return after === undefined ? 0 : Math.max(0, after - before);
   }
 
   /** A settled call's result into the outbox (`runMs`: from its start to now). */
@@ -316,7 +310,7 @@ export class CallLoop implements LoopCallHost {
     value: unknown,
     runMs: number,
     syncMs: number,
-    cpuBefore: number | undefined,
+    clocks: ClockStart | undefined,
     sampled: boolean,
     queuedMs = 0,
   ): void {
@@ -330,8 +324,7 @@ export class CallLoop implements LoopCallHost {
     }
     let sample: 0 | WireSample = 0;
     if (sampled) {
-      const cpuAfter = cpuBefore === undefined ? undefined : this.#cpu();
-      sample = [runMs, syncMs, cpuAfter === undefined ? undefined : cpuAfter - cpuBefore!, queuedMs];
+      sample = [runMs, syncMs, this.#clock.cpuSince(clocks), queuedMs];
     }
     this.#outbox.add(call.id, call.key, ok, value, sample, call.message);
   }

@@ -75,8 +75,11 @@ export interface Backend {
    * (core/direct-calls.ts): no per-call object beyond p-queue's own, and
    * none of p-queue's when a slot is free and nothing waits. `id`: the
    * task's id, for the `taskProgress` events of a task that takes a context.
+   * `startedAt`: the executor's performance.now() at the call's start, when
+   * nothing ran since (the backend times the synchronous part from it; one
+   * clock read fewer per call).
    */
-  runNow?(task: Task | TaskFunction, input: unknown, label: string, id: number): unknown;
+  runNow?(task: Task | TaskFunction, input: unknown, label: string, id: number, startedAt?: number): unknown;
   /**
    * Its code is still being loaded (backends/lazy-backend.ts): the executor
    * holds its calls until this settles (it never rejects), then hands them to

@@ -134,7 +134,7 @@ export class DirectCalls implements LaneOwner {
   #startNow(queue: Queue, task: Task | TaskFunction, input: unknown, label: string): Promise<unknown> {
     const id = this.#counters.nextId++;
     const startedAt = performance.now();
-    const result = this.#launch(id, task, input, label);
+    const result = this.#launch(id, task, input, label, startedAt);
     if (result === THREW) {
       const error = this.#takeThrown();
       this.#count(id, label, startedAt, startedAt, false, error, false);
@@ -194,7 +194,7 @@ export class DirectCalls implements LaneOwner {
   #start(lane: Lane, call: DirectCall): boolean {
     call.id = this.#counters.nextId++;
     call.startedAt = performance.now();
-    const result = this.#launch(call.id, call.task, call.input, call.label);
+    const result = this.#launch(call.id, call.task, call.input, call.label, call.startedAt);
     if (result === THREW) {
       this.#finish(call, false, this.#takeThrown(), false);
       return false;
@@ -212,11 +212,16 @@ export class DirectCalls implements LaneOwner {
    * Every start, at once or later: counted running, `taskStart`, and the
    * backend runs it; returns its value or thenable, or THREW (the error in `#thrown`).
    */
-  #launch(id: number, task: Task | TaskFunction, input: unknown, label: string): unknown {
+  #launch(id: number, task: Task | TaskFunction, input: unknown, label: string, startedAt: number): unknown {
     this.#counters.running++;
-    if (this.#events.listenerCount('taskStart') > 0) this.#events.emit('taskStart', { id, task: label, backend: this.#backend.kind });
+    // A taskStart listener's time is not the task's: the backend then reads its own clock.
+    let began: number | undefined = startedAt;
+    if (this.#events.listenerCount('taskStart') > 0) {
+      this.#events.emit('taskStart', { id, task: label, backend: this.#backend.kind });
+      began = undefined;
+    }
     try {
-      return this.#backend.runNow!(task, input, label, id);
+      return this.#backend.runNow!(task, input, label, id, began);
     } catch (error) {
       this.#thrown = error;
       return THREW;

@@ -10,11 +10,11 @@
  *     -> a promise it returns is followed by BlockDetector (one `then` beside the caller's)
  *
  * What a tiny call that returns a promise costs here, beyond the function
- * itself (the contract needs each): two clock reads around its synchronous
- * part (the block warning), a WeakMap lookup and a counter (the sample of
- * measured calls), and one `then` on its promise (naming it while it runs,
- * for the drift timer's warning). The caller's promise is the task's own:
- * no wrapper, no microtask hop added.
+ * itself (the contract needs each): one clock read after its synchronous part
+ * (the block warning; the start is the executor's own read, `startedAt`), a
+ * WeakMap lookup and a counter (the sample of measured calls), and one `then`
+ * on its promise (naming it while it runs, for the drift timer's warning).
+ * The caller's chain is the task's own promise: no wrapper, no microtask hop.
  */
 import { type Task, type TaskFunction } from '../../task.js';
 import { loadTaskFunction } from '../../worker/task-loader.js';
@@ -93,7 +93,7 @@ class AsyncBackend implements Backend {
   }
 
   /** The executor's direct path (no signal, no timeout): run now, return the value or a promise. */
-  runNow(task: Task | TaskFunction, input: unknown, label: string, id: number): unknown {
+  runNow(task: Task | TaskFunction, input: unknown, label: string, id: number, startedAt?: number): unknown {
     const loaded = this.#sampler.loaded(task);
     if (loaded === undefined) {
       const { module, name } = task as Task;
@@ -109,7 +109,7 @@ class AsyncBackend implements Backend {
       if (outcome instanceof Thrown) throw outcome.error;
       return outcome;
     } else fn = loaded.fn;
-    const began = performance.now();
+    const began = startedAt ?? performance.now();
     let result: unknown;
     try {
       result = fn(input);

@@ -77,6 +77,9 @@ export class CallSampler {
   /** New plain functions that may be tracked (NEW_FUNCTION_ONE_IN). */
   #newFunctions = new SampleRation(NEW_FUNCTION_ONE_IN, SAMPLE_BURST);
   #detector: BlockDetector;
+  /** The task of the last lookup, and what it found (entries are never removed: it stays right). */
+  #lastTask: Task | TaskFunction | undefined;
+  #lastLoaded: Loaded | undefined;
 
   constructor(record: CallSampler['record'], detector: BlockDetector) {
     this.record = record;
@@ -91,6 +94,8 @@ export class CallSampler {
    * new closure to every `run` would otherwise add an entry per call.
    */
   loaded(task: Task | TaskFunction): Loaded | Fn | undefined {
+    // A run of calls of one task (the common case) skips the WeakMap.
+    if (task === this.#lastTask) return this.#lastLoaded;
     let loaded = this.#functions.get(task);
     if (loaded === undefined) {
       if (!isTask(task)) {
@@ -107,6 +112,8 @@ export class CallSampler {
       loaded = { fn, wantsContext: wantsContext(fn), calls: 0, longSync: false };
       this.#functions.set(task, loaded);
     }
+    this.#lastTask = task;
+    this.#lastLoaded = loaded;
     return loaded;
   }
 

@@ -5,36 +5,23 @@
  * intervals so that a dead worker is noticed in about a second.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ConnectionLostError, createExecutor, WorkerCrashedError, type Executor, type ExecutorOptions } from 'unified-executor';
+import { describe, expect, it } from 'vitest';
+import { ConnectionLostError, createExecutor, WorkerCrashedError, type ExecutorOptions } from 'unified-executor';
 import { outcome, started } from '../contract/helpers.js';
 import * as tasks from '../contract/tasks.js';
 import { freePort, RedisServer } from './redis.js';
-import { HAVE_REDIS, eventually, jobCounts, slowRecorded, slowRecordedCpu } from './setup.js';
-import { WorkerProcess } from './workers.js';
+import { distributedFixture, HAVE_REDIS, eventually, jobCounts, slowRecorded, slowRecordedCpu } from './setup.js';
 
 /** A worker silent for 1 s is presumed dead; stalled jobs are looked for every 0.5 s. */
 const FAST_RECOVERY = { concurrency: 2, lockDuration: 1000, stalledInterval: 500 };
 
 describe.skipIf(!HAVE_REDIS)('the distributed backend when things fail', () => {
-  let redis: RedisServer;
-  let workers: WorkerProcess[] = [];
-  let executors: Executor[] = [];
-  let dir: string;
-  const make = (queue: string, options: Partial<ExecutorOptions> = {}) => {
-    const executor = createExecutor({ backend: 'distributed', connection: redis.url, queue, ...options });
-    executors.push(executor);
-    return executor;
-  };
-  const worker = async (queue: string, options: Record<string, unknown> = FAST_RECOVERY) => {
-    const w = await WorkerProcess.start(redis.url, queue, options);
-    workers.push(w);
-    return w;
-  };
+  const env = distributedFixture('ue-distributed-');
+  const make = (queue: string, options: Partial<ExecutorOptions> = {}) => env.executor(queue, options);
+  const worker = (queue: string, options: Record<string, unknown> = FAST_RECOVERY) => env.worker(queue, options);
   /** "tag pid" lines the slowRecorded task appended: one per run. */
   const runs = (log: string): string[] => {
     try {
@@ -44,28 +31,13 @@ describe.skipIf(!HAVE_REDIS)('the distributed backend when things fail', () => {
     }
   };
 
-  beforeAll(async () => {
-    redis = await RedisServer.start();
-    dir = mkdtempSync(join(tmpdir(), 'ue-distributed-'));
-  });
-  afterEach(async () => {
-    await Promise.all(executors.map((e) => e.destroy()));
-    await Promise.all(workers.map((w) => w.stop('SIGKILL')));
-    executors = [];
-    workers = [];
-  });
-  afterAll(async () => {
-    await redis?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-
   describe('a worker killed mid-job (SIGKILL)', () => {
     it('with retries: another worker runs the job again, and the caller gets exactly one result', async () => {
       const [a, b] = await Promise.all([worker('killed'), worker('killed')]);
       const executor = make('killed');
       const results: unknown[] = [];
       executor.on('taskEnd', (e) => results.push(e));
-      const log = join(dir, 'retried.log');
+      const log = join(env.dir, 'retried.log');
       const result = executor.run(slowRecorded, { ms: 1500, log, tag: 'job', value: 'survived' }, { retries: 1 });
       await eventually(() => runs(log).length === 1);
       const firstPid = Number(runs(log)[0]!.split(' ')[1]);
@@ -84,7 +56,7 @@ describe.skipIf(!HAVE_REDIS)('the distributed backend when things fail', () => {
       const executor = make('killed-once');
       const warnings: string[] = [];
       executor.on('warning', (w) => warnings.push(w.type));
-      const log = join(dir, 'once.log');
+      const log = join(env.dir, 'once.log');
       const result = outcome(executor.run(slowRecorded, { ms: 1500, log, tag: 'job', value: 'x' }));
       await eventually(() => runs(log).length === 1);
       const victim = [a, b].find((w) => w.pid === Number(runs(log)[0]!.split(' ')[1]))!;
@@ -103,14 +75,14 @@ describe.skipIf(!HAVE_REDIS)('the distributed backend when things fail', () => {
       const small = { ...FAST_RECOVERY, concurrency: 8, executor: { maxWorkers: 2 } };
       const a = await worker('admission', small);
       const executor = make('admission');
-      const log = join(dir, 'admission.log');
+      const log = join(env.dir, 'admission.log');
       const results = [1, 2, 3, 4, 5, 6].map((n) =>
         outcome(executor.run(slowRecordedCpu, { ms: 2000, log, tag: `job${n}`, value: n })),
       );
       await eventually(() => runs(log).length === 2);
       // Give it time to take more if it would: it must not.
       await new Promise((resolve) => setTimeout(resolve, 500));
-      expect((await jobCounts(redis.url, 'admission')).active).toBe(2);
+      expect((await jobCounts(env.url, 'admission')).active).toBe(2);
       expect(runs(log)).toHaveLength(2);
       await a.stop('SIGKILL');
       const startedOnA = runs(log).map((line) => line.split(' ')[0]);
@@ -128,7 +100,7 @@ describe.skipIf(!HAVE_REDIS)('the distributed backend when things fail', () => {
     it('finishes the running jobs, takes no new ones, and exits 0', async () => {
       const first = await worker('shutdown', { ...FAST_RECOVERY, shutdownTimeout: 10_000 });
       const executor = make('shutdown');
-      const log = join(dir, 'graceful.log');
+      const log = join(env.dir, 'graceful.log');
       const both = started(executor, 2);
       const running = [1, 2].map((n) => executor.run(slowRecorded, { ms: 600, log, tag: `r${n}`, value: n }));
       await both;
@@ -147,7 +119,7 @@ describe.skipIf(!HAVE_REDIS)('the distributed backend when things fail', () => {
     it('hands a job that outlasts shutdownTimeout back to the queue, for another worker, without spending a retry', async () => {
       const first = await worker('handback', { ...FAST_RECOVERY, shutdownTimeout: 200 });
       const executor = make('handback');
-      const log = join(dir, 'handback.log');
+      const log = join(env.dir, 'handback.log');
       const result = executor.run(slowRecorded, { ms: 1000, log, tag: 'long', value: 'finished elsewhere' });
       await eventually(() => runs(log).length === 1);
       first.child.kill('SIGTERM');
@@ -161,10 +133,8 @@ describe.skipIf(!HAVE_REDIS)('the distributed backend when things fail', () => {
   describe('Redis going away', () => {
     it('rejects waiting callers with ConnectionLostError after reconnectTimeout, then works again when Redis returns', async () => {
       const own = await RedisServer.start();
-      const w = await WorkerProcess.start(own.url, 'outage', FAST_RECOVERY);
-      workers.push(w);
-      const executor = createExecutor({ backend: 'distributed', connection: own.url, queue: 'outage', reconnectTimeout: 1000 });
-      executors.push(executor);
+      const w = await env.worker('outage', FAST_RECOVERY, own.url);
+      const executor = env.executor('outage', { reconnectTimeout: 1000 }, own.url);
       try {
         expect(await executor.run(tasks.double, 1)).toBe(2);
         const first = started(executor);
@@ -206,8 +176,7 @@ describe.skipIf(!HAVE_REDIS)('the distributed backend when things fail', () => {
 
     it('fails a job that Redis forgot in a quick restart, instead of waiting for ever', async () => {
       const own = await RedisServer.start();
-      const executor = createExecutor({ backend: 'distributed', connection: own.url, queue: 'forgotten', reconnectTimeout: 30_000 });
-      executors.push(executor);
+      const executor = env.executor('forgotten', { reconnectTimeout: 30_000 }, own.url);
       try {
         // No worker: the job waits in Redis, which then restarts empty.
         const pending = outcome(executor.run(tasks.double, 1));
@@ -230,7 +199,7 @@ describe.skipIf(!HAVE_REDIS)('the distributed backend when things fail', () => {
   describe('the CLI', () => {
     it('refuses a bad --lock-duration with a message naming the flag', () => {
       const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
-      const result = spawnSync(process.execPath, [cli, 'worker', '--redis', redis.url, '--lock-duration', 'soon'], { encoding: 'utf8' });
+      const result = spawnSync(process.execPath, [cli, 'worker', '--redis', env.url, '--lock-duration', 'soon'], { encoding: 'utf8' });
       expect(result.status).toBe(1);
       expect(result.stderr).toContain("--lock-duration expects a whole number, got 'soon'");
     });
@@ -238,7 +207,7 @@ describe.skipIf(!HAVE_REDIS)('the distributed backend when things fail', () => {
     it('runs a worker until SIGTERM, then exits 0', async () => {
       const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
       const flags = ['--concurrency', '2', '--lock-duration', '1000', '--stalled-interval', '500', '--shutdown-timeout', '1000'];
-      const child = spawn(process.execPath, [cli, 'worker', '--redis', redis.url, '--queue', 'cli', ...flags], {
+      const child = spawn(process.execPath, [cli, 'worker', '--redis', env.url, '--queue', 'cli', ...flags], {
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       let stderr = '';

@@ -12,16 +12,14 @@
  * count; `UE_VOLUME_CALLS` lowers it for a quick local check. On the code
  * before this fix, 20,000 calls hung (results lost); 5,000 did not always.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ConnectionLostError, createExecutor, defineTask, WorkerCrashedError, type Executor } from 'unified-executor';
+import { describe, expect, it } from 'vitest';
+import { ConnectionLostError, defineTask, WorkerCrashedError, type Executor } from 'unified-executor';
 import * as tasks from '../contract/tasks.js';
 import { RedisServer } from './redis.js';
-import { HAVE_REDIS } from './setup.js';
-import { WorkerProcess } from './workers.js';
+import { distributedFixture, HAVE_REDIS } from './setup.js';
 
 const VOLUME = Number(process.env.UE_VOLUME_CALLS ?? 20_000);
 /** Calls in flight in the fault tests: enough that the fault lands mid-run. */
@@ -62,39 +60,13 @@ async function closesEmpty(executor: Executor): Promise<void> {
 }
 
 describe.skipIf(!HAVE_REDIS)('no result is lost', () => {
-  let redis: RedisServer;
-  let workers: WorkerProcess[] = [];
-  let executors: Executor[] = [];
-  let dir: string;
-  const make = (url: string, queue: string) => {
-    const executor = createExecutor({ backend: 'distributed', connection: url, queue });
-    executors.push(executor);
-    return executor;
-  };
-  const worker = async (url: string, queue: string, options: Record<string, unknown> = FAST_RECOVERY) => {
-    const w = await WorkerProcess.start(url, queue, options);
-    workers.push(w);
-    return w;
-  };
-
-  beforeAll(async () => {
-    redis = await RedisServer.start();
-    dir = mkdtempSync(join(tmpdir(), 'ue-no-loss-'));
-  });
-  afterEach(async () => {
-    await Promise.all(executors.map((e) => e.destroy()));
-    await Promise.all(workers.map((w) => w.stop('SIGKILL')));
-    executors = [];
-    workers = [];
-  });
-  afterAll(async () => {
-    await redis?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const env = distributedFixture('ue-no-loss-');
+  const make = (url: string, queue: string) => env.executor(queue, {}, url);
+  const worker = (url: string, queue: string, options: Record<string, unknown> = FAST_RECOVERY) => env.worker(queue, options, url);
 
   it(`${VOLUME} calls in flight, event stream at BullMQ's default length: every one settles, once`, async () => {
-    await Promise.all([worker(redis.url, 'volume', { concurrency: 32 }), worker(redis.url, 'volume', { concurrency: 32 })]);
-    const executor = make(redis.url, 'volume');
+    await Promise.all([worker(env.url, 'volume', { concurrency: 32 }), worker(env.url, 'volume', { concurrency: 32 })]);
+    const executor = make(env.url, 'volume');
     const tally = await inFlight(executor, VOLUME, (i) => executor.run(tiny, i));
     expect({ values: tally.values, errors: Object.fromEntries(tally.errors), events: tally.events }).toEqual({
       values: VOLUME,
@@ -103,7 +75,7 @@ describe.skipIf(!HAVE_REDIS)('no result is lost', () => {
     });
     expect(executor.stats()).toMatchObject({ completed: VOLUME, failed: 0 });
     // The stream was trimmed: the submitter could not have read every event from it.
-    const inspector = new Redis(redis.port, '127.0.0.1');
+    const inspector = new Redis(env.redis.port, '127.0.0.1');
     try {
       expect(await inspector.xlen('bull:volume:events')).toBeLessThan(Math.min(VOLUME * 3, 12_000));
       // Each result was deleted once read: nothing is left behind in Redis.
@@ -115,8 +87,8 @@ describe.skipIf(!HAVE_REDIS)('no result is lost', () => {
   }, 300_000);
 
   it('a worker SIGKILLed mid-run: every call settles once, with its result or WorkerCrashedError', async () => {
-    const [a] = await Promise.all([worker(redis.url, 'sigkill'), worker(redis.url, 'sigkill')]);
-    const executor = make(redis.url, 'sigkill');
+    const [a] = await Promise.all([worker(env.url, 'sigkill'), worker(env.url, 'sigkill')]);
+    const executor = make(env.url, 'sigkill');
     let killed = false;
     const tally = await inFlight(
       executor,
@@ -139,7 +111,7 @@ describe.skipIf(!HAVE_REDIS)('no result is lost', () => {
 
   for (const aof of [false, true]) {
     it(`Redis restarted mid-run ${aof ? 'with AOF' : 'without persistence'}: every call settles once`, async () => {
-      const own = await RedisServer.start(undefined, aof ? { aofDir: mkdtempSync(join(dir, 'aof-')) } : {});
+      const own = await RedisServer.start(undefined, aof ? { aofDir: mkdtempSync(join(env.dir, 'aof-')) } : {});
       try {
         await Promise.all([worker(own.url, 'restart'), worker(own.url, 'restart')]);
         const executor = make(own.url, 'restart');
@@ -172,7 +144,7 @@ describe.skipIf(!HAVE_REDIS)('no result is lost', () => {
         for (const message of messages) expect(message).not.toContain('without persistence');
         await closesEmpty(executor);
       } finally {
-        await Promise.all(workers.map((w) => w.stop('SIGKILL')));
+        await env.stopWorkers();
         await own.stop();
       }
     }, 120_000);

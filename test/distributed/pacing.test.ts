@@ -7,41 +7,20 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createExecutor, createWorker, type Executor } from 'unified-executor';
+import { describe, expect, it } from 'vitest';
+import { createWorker } from 'unified-executor';
 import * as tasks from '../contract/tasks.js';
-import { RedisServer } from './redis.js';
-import { HAVE_REDIS, eventually } from './setup.js';
-import { WorkerProcess } from './workers.js';
+import { distributedFixture, HAVE_REDIS, eventually } from './setup.js';
 
 const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 
 describe.skipIf(!HAVE_REDIS)('pacing on the distributed backend', () => {
-  let redis: RedisServer;
-  let workers: WorkerProcess[] = [];
-  let executors: Executor[] = [];
-  const make = (queue: string) => {
-    const executor = createExecutor({ backend: 'distributed', connection: redis.url, queue, concurrency: 2 });
-    executors.push(executor);
-    return executor;
-  };
-
-  beforeAll(async () => {
-    redis = await RedisServer.start();
-  });
-  afterEach(async () => {
-    await Promise.all(executors.map((e) => e.destroy()));
-    await Promise.all(workers.map((w) => w.stop('SIGKILL')));
-    executors = [];
-    workers = [];
-  });
-  afterAll(async () => {
-    await redis?.stop();
-  });
+  const env = distributedFixture();
+  const make = (queue: string) => env.executor(queue, { concurrency: 2 });
 
   it('two workers with createWorker({ rateLimit }) share one limit: 12 jobs at 4 per 300 ms take at least 600 ms', async () => {
     const rateLimit = { limit: 4, intervalMs: 300 };
-    workers.push(...(await Promise.all([1, 2].map(() => WorkerProcess.start(redis.url, 'paced', { concurrency: 4, rateLimit })))));
+    await Promise.all([1, 2].map(() => env.worker('paced', { concurrency: 4, rateLimit })));
     const executor = make('paced');
     await executor.run(tasks.double, 0);
     await delay(350);
@@ -54,17 +33,17 @@ describe.skipIf(!HAVE_REDIS)('pacing on the distributed backend', () => {
   });
 
   it('a bad rateLimit on createWorker is a RangeError naming it, before any connection', async () => {
-    await expect(createWorker({ connection: redis.url, rateLimit: { limit: 0, intervalMs: 100 } })).rejects.toThrow(
+    await expect(createWorker({ connection: env.url, rateLimit: { limit: 0, intervalMs: 100 } })).rejects.toThrow(
       /`rateLimit\.limit` to be an integer from 1 and up, got `0`/,
     );
   });
 
   it('the CLI takes --rate-limit N/ms, and refuses a bad one naming the flag', async () => {
-    const bad = spawnSync(process.execPath, [cli, 'worker', '--redis', redis.url, '--rate-limit', 'fast'], { encoding: 'utf8' });
+    const bad = spawnSync(process.execPath, [cli, 'worker', '--redis', env.url, '--rate-limit', 'fast'], { encoding: 'utf8' });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain("--rate-limit expects <starts>/<ms> with both from 1, e.g. 50/1000, got 'fast'");
 
-    const child = spawn(process.execPath, [cli, 'worker', '--redis', redis.url, '--queue', 'cli-paced', '--rate-limit', '2/300'], {
+    const child = spawn(process.execPath, [cli, 'worker', '--redis', env.url, '--queue', 'cli-paced', '--rate-limit', '2/300'], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
@@ -86,7 +65,7 @@ describe.skipIf(!HAVE_REDIS)('pacing on the distributed backend', () => {
   });
 
   it("pause() pauses the queue for every submitter; resume() lets them go on; destroy() resumes a queue it paused", async () => {
-    workers.push(await WorkerProcess.start(redis.url, 'shared', { concurrency: 2 }));
+    await env.worker('shared', { concurrency: 2 });
     const pauser = make('shared');
     const other = make('shared');
     expect(await other.run(tasks.double, 1)).toBe(2);

@@ -1,7 +1,12 @@
-/** What every distributed test file shares: Redis, the tasks, a queue inspector. */
+/** What every distributed test file shares: Redis, the tasks, a queue inspector, the per-file fixture. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Queue } from 'bullmq';
-import { defineTask } from 'unified-executor';
-import { redisInstalled } from './redis.js';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { createExecutor, defineTask, type Executor, type ExecutorOptions } from 'unified-executor';
+import { RedisServer, redisInstalled } from './redis.js';
+import { WorkerProcess } from './workers.js';
 
 export const HAVE_REDIS = redisInstalled();
 if (!HAVE_REDIS) {
@@ -42,4 +47,70 @@ export async function eventually(check: () => boolean | Promise<boolean>, ms = 3
     if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/**
+ * The Redis, executors and worker processes of one distributed test file: a
+ * redis-server for the file (and a temp directory, if asked), and whatever a
+ * test starts through it destroyed or SIGKILLed after that test. Call it in a
+ * `describe` body: it registers the hooks.
+ */
+export interface DistributedFixture {
+  readonly redis: RedisServer;
+  readonly url: string;
+  /** The file's temp directory (`tempDir` given), removed at the end. */
+  readonly dir: string;
+  /** An executor on `queue`, destroyed after the test; `url`: another Redis (a test's own). */
+  executor(queue: string, options?: Partial<ExecutorOptions>, url?: string): Executor;
+  /** A worker process on `queue` (see workers.ts), SIGKILLed after the test. */
+  worker(queue: string, options?: Record<string, unknown>, url?: string): Promise<WorkerProcess>;
+  /** SIGKILLs the test's workers now (before the test stops a Redis of its own, say). */
+  stopWorkers(): Promise<void>;
+}
+
+export function distributedFixture(tempDir?: string): DistributedFixture {
+  let redis: RedisServer | undefined;
+  let dir: string | undefined;
+  let executors: Executor[] = [];
+  let workers: WorkerProcess[] = [];
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+    if (tempDir) dir = mkdtempSync(join(tmpdir(), tempDir));
+  });
+  const stopWorkers = async () => {
+    await Promise.all(workers.map((w) => w.stop('SIGKILL')));
+  };
+  afterEach(async () => {
+    await Promise.all(executors.map((e) => e.destroy()));
+    await stopWorkers();
+    executors = [];
+    workers = [];
+  });
+  afterAll(async () => {
+    await redis?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  const fixture: DistributedFixture = {
+    get redis() {
+      return redis!;
+    },
+    get url() {
+      return redis!.url;
+    },
+    get dir() {
+      return dir!;
+    },
+    executor(queue, options = {}, url = fixture.url) {
+      const executor = createExecutor({ backend: 'distributed', connection: url, queue, ...options });
+      executors.push(executor);
+      return executor;
+    },
+    async worker(queue, options = {}, url = fixture.url) {
+      const worker = await WorkerProcess.start(url, queue, options);
+      workers.push(worker);
+      return worker;
+    },
+    stopWorkers,
+  };
+  return fixture;
 }

@@ -196,9 +196,11 @@ async function main(): Promise<void> {
     if (BEFORE) sides.push(await ourSide('before', BEFORE, server.url, closers));
     sides.push(await ourSide(BEFORE ? 'after' : 'ours', HERE, server.url, closers));
     for (let r = 0; r < ROUNDS; r++) {
-      // Alternating, so that a slow moment of the shared machine falls on every side.
-      for (const side of sides) side.samples.push(await measure(redis, side, JOBS));
-      for (const side of sides) side.latency.push(await latency(LATENCY_JOBS, side.one));
+      // Alternating, the order turned each round, so that a slow moment of the shared machine
+      // falls on every side, and no side always runs right after another.
+      const order = sides.map((_, i) => sides[(i + r) % sides.length]!);
+      for (const side of order) side.samples.push(await measure(redis, side, JOBS));
+      for (const side of order) side.latency.push(await latency(LATENCY_JOBS, side.one));
       console.error(`round ${r + 1}: ${sides.map((s) => `${s.name} ${s.samples.at(-1)!.rate.toFixed(0)}/s p50 ${fmt(s.latency.at(-1)!, 2)} ms`).join(', ')}`);
     }
     const m = (side: Side, pick: (s: Sample) => number) => median(side.samples.map(pick));

@@ -8,6 +8,7 @@
  *   npm run bench -- --quick    every contender once, small sizes (under a minute)
  *   npm run bench -- --runtimes tiny-task throughput per runtime (Node lines, Bun, Deno): bench/runtimes.ts
  *   npm run bench -- --pacing [--quick]  section 7 alone (pacing: no-options cost, rate-limit accuracy)
+ *   npm run bench -- --async [--quick]   section 1's async tables alone (issue 19's async figures)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -29,6 +30,7 @@ import { childPids, childrenGone } from './workloads/proc.js';
 import { importWorkload } from './workloads/import.js';
 import { payloadWorkload } from './workloads/payload.js';
 import { startupWorkload } from './workloads/startup.js';
+import { asyncSection } from './workloads/async-section.js';
 
 const quick = process.argv.includes('--quick');
 const config = benchConfig(quick);
@@ -84,6 +86,7 @@ async function main(): Promise<void> {
 try {
   if (process.argv.includes('--runtimes')) await runtimesBench(process.argv.slice(2));
   else if (process.argv.includes('--pacing')) process.stdout.write(await pacingSection(config));
+  else if (process.argv.includes('--async')) process.stdout.write(await asyncSection(config));
   else await main();
 } finally {
   // Belt and braces: name any child still alive (none should be).

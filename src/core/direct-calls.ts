@@ -62,6 +62,8 @@ export class DirectCalls implements LaneOwner {
   /** Our own p-queue adds: not a reason to move the line into p-queue. */
   #adding = false;
   #destroyed = false;
+  /** When the last call ended (#count), ms. */
+  #endedAt = 0;
   /** What the last call that threw threw (#launch). */
   #thrown: unknown = undefined;
 
@@ -117,7 +119,7 @@ export class DirectCalls implements LaneOwner {
     if (call === undefined) return;
     lane.call = undefined;
     this.#finish(call, ok, outcome, false);
-    this.#drive(lane);
+    this.#drive(lane, true);
   }
 
   #listenTo(queue: Queue): void {
@@ -166,7 +168,7 @@ export class DirectCalls implements LaneOwner {
       return DONE;
     }
     const lane = this.#newLane();
-    if (!this.#start(lane, call)) this.#drive(lane);
+    if (!this.#start(lane, call, performance.now())) this.#drive(lane, true);
     return lane.slot;
   }
 
@@ -175,9 +177,10 @@ export class DirectCalls implements LaneOwner {
    * calls and they may start (not paused; p-queue holds nothing then, so
    * nothing goes before them); otherwise the lane ends and its slot returns
    * to p-queue. Paused with calls in line: they move into p-queue, where
-   * resume() starts them in order.
+   * resume() starts them in order. `afterEnd`: a call just ended (#count
+   * read the clock): its end is the next one's start, one clock read fewer.
    */
-  #drive(lane: Lane): void {
+  #drive(lane: Lane, afterEnd: boolean): void {
     for (;;) {
       if (this.#destroyed || this.#head === undefined || this.#queue!.isPaused) {
         if (!this.#destroyed && this.#head !== undefined) this.#moveLine();
@@ -185,15 +188,16 @@ export class DirectCalls implements LaneOwner {
         break;
       }
       // Waits on a promise: the lane goes on when it settles.
-      if (this.#start(lane, this.#take()!)) break;
+      if (this.#start(lane, this.#take()!, afterEnd ? this.#endedAt : performance.now())) break;
+      afterEnd = true;
     }
     this.#afterSettle();
   }
 
   /** Starts `call` on `lane`: true if it returned a promise (the lane waits for it), false if it is over. */
-  #start(lane: Lane, call: DirectCall): boolean {
+  #start(lane: Lane, call: DirectCall, startedAt: number): boolean {
     call.id = this.#counters.nextId++;
-    call.startedAt = performance.now();
+    call.startedAt = startedAt;
     const result = this.#launch(call.id, call.task, call.input, call.label, call.startedAt);
     if (result === THREW) {
       this.#finish(call, false, this.#takeThrown(), false);
@@ -246,7 +250,7 @@ export class DirectCalls implements LaneOwner {
       const before = queue.pending;
       this.#adding = true;
       void queue.add(() => {
-        this.#drive(lane);
+        this.#drive(lane, false);
         return lane.slot;
       });
       this.#adding = false;
@@ -311,7 +315,8 @@ export class DirectCalls implements LaneOwner {
   /** Counts a started call's end and emits its event, before the caller's promise settles. */
   #count(id: number, label: string, queuedAt: number, startedAt: number, ok: boolean, outcome: unknown, cancelled: boolean): void {
     const counters = this.#counters;
-    const runMs = performance.now() - startedAt;
+    const endedAt = (this.#endedAt = performance.now());
+    const runMs = endedAt - startedAt;
     counters.running--;
     counters.tally.timed(startedAt - queuedAt, runMs);
     const backend = this.#backend.kind;

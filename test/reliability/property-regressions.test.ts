@@ -3,7 +3,7 @@
  * plain tests so they run every time, each with the bug it exposed.
  */
 import { describe, expect, it } from 'vitest';
-import { createExecutor } from 'unified-executor';
+import { createExecutor, defineTask, TaskTimeoutError, type TaskContext } from 'unified-executor';
 import { nextTurn, tasks, track, WorkerLedger } from './helpers.js';
 import { play, type Scenario } from './sequences.js';
 
@@ -57,5 +57,34 @@ describe('close() right after a running thread task was stopped', () => {
     expect(executor.stats().workers).toBe(0);
     expect(ledger.live()).toEqual([]);
     expect(warnings).toEqual([]);
+  }, 60_000);
+});
+
+describe('close() while an aborted task has its grace period', () => {
+  // Bug: a task whose function takes a context gets `abortGraceMs` to honour
+  // its signal; if close() released its worker meanwhile, the grace timer no
+  // longer ended it (it skipped every worker already 'stopping', released ones
+  // included), so a task spinning without looking at its signal ran to its
+  // end for no one, and close() waited for it: 60 s on a thread (a thread
+  // released while its task spins never reads the release). The sync-loop
+  // timeout test above hit the same path, about 1 run in 4 under load, when
+  // the timeout fired before the worker's "this task takes no context" notice arrived.
+  const spinDeaf = defineTask<(ms: number, ctx: TaskContext) => number>(new URL('../fixtures/context.mjs', import.meta.url), 'spinDeaf');
+
+  it.each(['thread', 'process'] as const)('the worker is ended when the grace period passes (%s)', async (backend) => {
+    const executor = createExecutor({ backend, maxWorkers: 1, abortGraceMs: 100, execArgv: [] });
+    const ledger = new WorkerLedger(executor);
+    const run = track(executor.run(spinDeaf, 30_000, { timeout: 50 }));
+    const result = await run.promise;
+    expect((result as { error: unknown }).error).toBeInstanceOf(TaskTimeoutError);
+    const began = performance.now();
+    // The task would spin for 30 s: close() must not wait for it (generous: a loaded machine).
+    const closed = await Promise.race([executor.close().then(() => true), new Promise<false>((resolve) => setTimeout(resolve, 15_000, false))]);
+    const tookMs = performance.now() - began;
+    if (!closed) await executor.destroy();
+    expect(closed, `close() still pending after ${tookMs.toFixed(0)} ms`).toBe(true);
+    await nextTurn();
+    expect(executor.stats().workers).toBe(0);
+    expect(ledger.live()).toEqual([]);
   }, 60_000);
 });

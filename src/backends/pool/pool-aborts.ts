@@ -90,7 +90,8 @@ export class CallAborts {
     if (pending.state !== 'cancelling' || !worker) return;
     const host = this.#host;
     host.settle(pending);
-    if (worker.state !== 'stopping') host.stop(worker, `${this.#stopReason(pending)} and did not stop within abortGraceMs (${this.#graceMs} ms)`);
+    // Not ended yet: a worker close() released is 'stopping' too, but waits for its calls, and this one never ends.
+    if (worker.endedBy === undefined) host.stop(worker, `${this.#stopReason(pending)} and did not stop within abortGraceMs (${this.#graceMs} ms)`);
     host.drain();
     host.updateReference();
   }
@@ -104,7 +105,7 @@ export class CallAborts {
    * cannot hear its signal (its task takes no context): they run for no one; end the worker.
    */
   onStarted(worker: PoolWorker, id: number): void {
-    if (worker.state === 'stopping') return;
+    if (worker.endedBy !== undefined) return; // ended already (a released one is not: it would run the call for no one)
     const cancelled = this.#host.callOf(id);
     this.#host.stop(worker, cancelled?.state === 'cancelling' ? this.#stopReason(cancelled) : 'a task aborted just as it started was still running in it');
   }

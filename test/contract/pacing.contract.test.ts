@@ -31,6 +31,7 @@ const failTimes = defineTask<(x: Counted<string>) => string>(pacing, 'failTimes'
 const crashTimes = defineTask<(x: Counted<string>) => string>(pacing, 'crashTimes', { cpuBound: true });
 const runsOf = defineTask<(file: string) => number>(pacing, 'runsOf');
 const attemptsUntil = defineTask<(times: number, ctx: TaskContext) => number>(pacing, 'attemptsUntil');
+const stampedDouble = defineTask<(n: number) => { value: number; at: number }>(pacing, 'stampedDouble');
 
 const scratch = mkdtempSync(join(tmpdir(), 'ue-pacing-'));
 let counters = 0;
@@ -61,8 +62,9 @@ describe.each(backendsUnderTest)('pacing on the $name backend', (backend) => {
   describe('rate limit', () => {
     it('100 tasks at { limit: 10, intervalMs: 100 }: no 100 ms window holds more than 10 starts, and the run takes 0.9-1.3 s', async () => {
       const executor = track(createExecutor(backend.rateLimited(10, 100)));
-      // Workers up first: the limit is what is measured, not start-up.
-      await Promise.all(Array.from({ length: 3 }, (_, i) => executor.run(tasks.double, i)));
+      // Workers up, and the task's module loaded, first: the limit is what is measured, not start-up
+      // (on distributed, jobs taken while the worker still imports the module would all start together).
+      await Promise.all(Array.from({ length: 3 }, (_, i) => executor.run(stampedDouble, i)));
       await delay(150);
       const starts: number[] = [];
       const episodes: string[] = [];
@@ -72,13 +74,21 @@ describe.each(backendsUnderTest)('pacing on the $name backend', (backend) => {
         executor.on('rateLimitCleared', () => episodes.push('cleared'));
       }
       const began = performance.now();
-      const results = await Promise.all(Array.from({ length: 100 }, (_, i) => executor.run(tasks.double, i)));
+      const results = await Promise.all(Array.from({ length: 100 }, (_, i) => executor.run(stampedDouble, i)));
       const elapsed = performance.now() - began;
-      expect(results).toEqual(Array.from({ length: 100 }, (_, i) => i * 2));
+      expect(results.map((r) => r.value)).toEqual(Array.from({ length: 100 }, (_, i) => i * 2));
       expect(starts).toHaveLength(100);
-      // Distributed: BullMQ's limiter counts in fixed windows, one after the other (README, "Pacing"),
-      // so a sliding window across a boundary may see the end of one and the start of the next.
-      expect(busiestWindow(starts, 100)).toBeLessThanOrEqual(distributed ? 20 : 10);
+      if (local) expect(busiestWindow(starts, 100)).toBeLessThanOrEqual(10);
+      else {
+        // Distributed: the limit is BullMQ's, on the worker, and it counts fixed windows one after
+        // the other (README, "Pacing"), so a sliding window across a boundary may see the end of one
+        // and the start of the next: 2 x limit. Counted where the jobs start, by the task's own
+        // clock: the submitter's taskStart comes when Redis's event stream is read, and a loaded
+        // machine reads it in bursts (30 'active' notices in one 100 ms at load ~10), which says
+        // nothing about when the jobs ran.
+        const ran = results.map((r) => r.at).sort((a, b) => a - b);
+        expect(busiestWindow(ran, 100), `starts as heard by the submitter: ${busiestWindow(starts, 100)} in 100 ms`).toBeLessThanOrEqual(20);
+      }
       expect(elapsed).toBeGreaterThanOrEqual(900);
       if (local) expect(elapsed).toBeLessThanOrEqual(1300);
       else {

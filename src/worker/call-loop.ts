@@ -36,7 +36,8 @@ import { CALL_FLAG, RUN_STRIDE, TAG, type PoolMessage, type WireSample } from '.
 import { wantsContext } from '../core/task-context.js';
 import type { AbortFlags } from './abort-flags.js';
 import { isThenable, LoopCall, runBatch, runWithContext, type InboxCall, type LoopCallHost } from './loop-call.js';
-import { ResultOutbox, TINY_MS, type Post } from './result-outbox.js';
+import { ResultOutbox, type Post } from './result-outbox.js';
+import { TaskSpeed } from './task-speed.js';
 
 export type { Post } from './result-outbox.js';
 
@@ -52,8 +53,8 @@ interface TaskDefinition {
   calls: number;
   /** Its function declares a second parameter (read once, when first run here). */
   wantsContext?: boolean;
-  /** Whether its last call (index 0), its last batch (index 1), ran under TINY_MS: measured tiny. */
-  tiny: [boolean, boolean];
+  /** Whether results may wait for its next call: measured tiny, not seen long lately. */
+  speed: TaskSpeed;
 }
 
 export class CallLoop implements LoopCallHost {
@@ -127,7 +128,7 @@ export class CallLoop implements LoopCallHost {
         this.#cancel(message[1], message[2]);
         break;
       case TAG.define:
-        this.#definitions[message[1]] = { module: message[2], name: message[3], label: message[4], calls: 0, tiny: [false, false] };
+        this.#definitions[message[1]] = { module: message[2], name: message[3], label: message[4], calls: 0, speed: new TaskSpeed() };
         break;
       case TAG.drop:
         this.#drop(message.slice(1) as number[]);
@@ -230,7 +231,7 @@ export class CallLoop implements LoopCallHost {
    * same inbound message, and the oldest result not older than FLUSH_MS.
    */
   #mayHoldResultsBefore(next: InboxCall): boolean {
-    return this.#outbox.mayHoldBefore(next.flags, next.message, this.#definitions[next.key]!.tiny[next.flags & CALL_FLAG.batch] === true);
+    return this.#outbox.mayHoldBefore(next.flags, next.message, this.#definitions[next.key]!.speed.tiny(next.flags & CALL_FLAG.batch));
   }
 
   #start(call: InboxCall): void {
@@ -273,7 +274,7 @@ export class CallLoop implements LoopCallHost {
     this.#inCall = false;
     const syncMs = performance.now() - began;
     // Its synchronous part is what would hold results behind the task's next call.
-    definition.tiny[batch] = syncMs < TINY_MS;
+    definition.speed.record(batch, syncMs);
     if (threw) {
       this.#record(call, false, serializeError(result), syncMs, syncMs, clocks, sampled, this.#clock.queuedSince(clocks));
       return;

@@ -12,8 +12,6 @@ import { CALL_FLAG, PROGRESS, RESULT_STRIDE, TAG, type ResultsMessage, type Wire
 
 export type Post = (message: WorkerMessage) => void;
 
-/** A task whose last call here ran (synchronously) under this, ms, is measured tiny: results may wait for its next call. */
-export const TINY_MS = 0.02;
 /** Results wait at most this long (ms) for others to share their message (plus the one tiny call that may end it). */
 const FLUSH_MS = 0.2;
 /**

@@ -12,7 +12,7 @@
  * the worker in one message), on one worker.
  */
 import { describe, expect, it } from 'vitest';
-import { createExecutor, defineTask, type Executor, type WorkerExitEvent } from 'unified-executor';
+import { createExecutor, defineTask, type Executor, type Task, type WorkerExitEvent } from 'unified-executor';
 import { localBackends } from './backends-under-test.js';
 import { destroyAfterEach, outcome } from './helpers.js';
 
@@ -21,6 +21,7 @@ const stamp = defineTask<(n: number) => number>(fixture, 'stamp');
 const otherStamp = defineTask<(n: number) => number>(fixture, 'otherStamp');
 const spin = defineTask<(ms: number) => number>(fixture, 'spin');
 const forever = defineTask<(x: null) => never>(fixture, 'forever');
+const spinFrom = defineTask<(ms: number) => [began: number, finished: number]>(fixture, 'spinFrom');
 
 /** The wall clock the fixture's tasks stamp their results with. */
 const clock = () => performance.timeOrigin + performance.now();
@@ -31,6 +32,12 @@ const RESULT_BOUND_MS = 50;
 const TIMEOUT_MS = 300;
 const TIMEOUT_SLACK_MS = 200;
 const LONG_MS = 1_000;
+/**
+ * README "Calls sent ahead": results wait for a call only when it comes in the
+ * same message of calls as they did, and a pool sends a worker at most its
+ * slot plus 256 calls ahead (src/backends/pool/run-window.ts, MAX_AHEAD).
+ */
+const MAX_HELD = 256;
 
 const pools = localBackends.filter((backend) => backend.isolated);
 
@@ -70,10 +77,10 @@ describe.each(pools)('results are never held behind another call on the $name ba
    * Runs the tiny tasks enough that the worker has measured them tiny and the
    * pool's window is deep; `spin` for `spinMs` (0: measured tiny too; null: not run).
    */
-  async function warm(executor: Executor, spinMs: number | null): Promise<void> {
+  async function warm(executor: Executor, spinMs: number | null, long: Task<number, unknown> = spin): Promise<void> {
     for (let round = 0; round < 3; round++) {
       await Promise.all(Array.from({ length: 200 }, (_, i) => executor.run(i % 2 === 0 ? stamp : otherStamp, i)));
-      if (spinMs !== null) await executor.run(spin, spinMs);
+      if (spinMs !== null) await executor.run(long, spinMs);
     }
   }
 
@@ -102,7 +109,7 @@ describe.each(pools)('results are never held behind another call on the $name ba
   }
 
   // The one pattern left where results may wait (README "Calls sent ahead"): a task measured
-  // tiny whose next call runs long, with neither timeout nor signal. Not asserted here.
+  // tiny whose next call runs long, with neither timeout nor signal; bounded in the last test.
   const nexts = [
     { what: 'a long call of a task not measured tiny', run: (e: Executor) => e.run(spin, LONG_MS), spinMs: 5 },
     { what: 'a long call of a task never run on it', run: (e: Executor) => e.run(spin, LONG_MS), spinMs: null },
@@ -160,5 +167,31 @@ describe.each(pools)('results are never held behind another call on the $name ba
     expect(await never).toEqual({ ok: false, error: reason });
     expect(await after).toBeGreaterThan(0);
     expect(exits).toHaveLength(1);
+  });
+
+  /**
+   * The one pattern where results may still wait (README "Calls sent ahead"):
+   * a task measured tiny whose call suddenly runs long, with neither timeout
+   * nor signal. Its bound: the results held are at most those of the calls
+   * from the same message of calls (MAX_HELD), they reach their callers by the
+   * time the long call ends (plus RESULT_BOUND_MS), and it happens once: the
+   * task, seen long, is not waited for again (here after it was measured tiny
+   * again, which alone would have let results wait for it).
+   */
+  it('a task measured tiny whose call runs long holds at most one message of results, until that call ends, and only once', async () => {
+    const executor = make();
+    await warm(executor, 0, spinFrom);
+    const first = tinyCallsThen(executor, 2_000, () => executor.run(spinFrom, LONG_MS));
+    const [settled, [, ended]] = await Promise.all([first.tiny, first.next]);
+    const held = settled.filter((t) => t.late >= RESULT_BOUND_MS);
+    expect(held.length).toBeLessThanOrEqual(MAX_HELD);
+    // Each held result came by the time the long call ended, or within the bound after.
+    for (const t of held) expect(t.late).toBeLessThan(ended - t.finished + RESULT_BOUND_MS);
+
+    // Measured tiny again (its last calls took no time), then long again: nothing waits now.
+    await warm(executor, 0, spinFrom);
+    const second = tinyCallsThen(executor, 2_000, () => executor.run(spinFrom, LONG_MS));
+    const [again] = await Promise.all([second.tiny, second.next]);
+    expect(Math.max(...again.map((t) => t.late))).toBeLessThan(RESULT_BOUND_MS);
   });
 });

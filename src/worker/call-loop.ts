@@ -20,12 +20,13 @@
  *   returns would never be seen to start, and its timeout never begin.
  *
  * So the outbox goes out before every call, except between calls that are
- * safe to batch: not timed, of a task whose last call here ran under TINY_MS
- * (measured tiny), from the same inbound `run` message as the first result
- * held, within FLUSH_MS of that result. What remains: a task measured tiny
- * whose next call suddenly runs long, without a timeout or signal, holds the
- * results of the calls that ended in the FLUSH_MS before it, until it ends
- * (README "Calls sent ahead").
+ * safe to batch: not timed, of a task measured tiny and not seen long lately
+ * (task-speed.ts), from the same inbound `run` message as the first result
+ * held, within FLUSH_MS of that result (result-outbox.ts). What remains: a
+ * task measured tiny whose next call suddenly runs long, without a timeout or
+ * signal, holds the results of the calls that ended in the FLUSH_MS before it,
+ * until it ends; once per task and worker, as that call marks the task seen
+ * long (README "Calls sent ahead").
  */
 import { deserializeError, serializeError } from './serialize-error.js';
 import { loadTaskFunction, loadedTaskFunction } from './task-loader.js';
@@ -37,7 +38,7 @@ import { wantsContext } from '../core/task-context.js';
 import type { AbortFlags } from './abort-flags.js';
 import { isThenable, LoopCall, runBatch, runWithContext, type InboxCall, type LoopCallHost } from './loop-call.js';
 import { ResultOutbox, type Post } from './result-outbox.js';
-import { TaskSpeed } from './task-speed.js';
+import { TaskSpeed, ThreadWaits } from './task-speed.js';
 
 export type { Post } from './result-outbox.js';
 
@@ -81,6 +82,8 @@ export class CallLoop implements LoopCallHost {
   #inCall = false;
   /** A sampled call's clocks: the run queue's, and this thread's CPU time. */
   #clock = new SyncPartClock(cpuClock, this.#runQueue);
+  /** This thread's wait for a CPU during a call: a call that looks long may only have been stopped by the OS. */
+  #waits = new ThreadWaits(this.#runQueue);
 
   /** Running calls that take a context, by id: a cancel aborts their signal. */
   #withContext = new Map<number, LoopCall>();
@@ -261,6 +264,7 @@ export class CallLoop implements LoopCallHost {
     const context = definition.wantsContext ? this.#contextOf(call, definition) : undefined;
     const clocks = sampled ? this.#clock.start() : undefined;
     const began = performance.now();
+    this.#waits.callStarts(began);
     let result: unknown;
     let threw = false;
     this.#inCall = true;
@@ -274,7 +278,7 @@ export class CallLoop implements LoopCallHost {
     this.#inCall = false;
     const syncMs = performance.now() - began;
     // Its synchronous part is what would hold results behind the task's next call.
-    definition.speed.record(batch, syncMs);
+    definition.speed.record(batch, syncMs, this.#waits);
     if (threw) {
       this.#record(call, false, serializeError(result), syncMs, syncMs, clocks, sampled, this.#clock.queuedSince(clocks));
       return;

@@ -70,7 +70,7 @@ export const TAG = {
  *   call started from the results of the calls before it (pool-worker.ts), so
  *   the worker sends every result it holds before it starts a timed call: its
  *   start, and so its timeout or its abort, is then known when it happens,
- *   even if it never returns (call-loop.ts, #mayHoldResultsBefore).
+ *   even if it never returns (result-outbox.ts, mayHoldBefore).
  */
 export const CALL_FLAG = {
   batch: 1,

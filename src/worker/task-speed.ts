@@ -6,12 +6,15 @@
  * Measured tiny: its last call (or batch) ran under TINY_MS, synchronously.
  * That is a guess: a call of such a task may still run long (a cache miss
  * after many hits), and then the results held before it wait until it ends.
- * That can happen once; a call that ran SEEN_LONG_MS or more makes its task
- * never waited for during its next DISTRUST_CALLS calls here, twice as many
- * each time it happens again (up to 64 times as many): a task that runs long
- * now and then is not waited for, and a one-off stall (a GC, the OS not
- * running this thread) costs a thousand calls' results sent one by one.
+ * That can happen once; a call that held the thread SEEN_LONG_MS or more makes
+ * its task never waited for during its next DISTRUST_CALLS calls here, twice
+ * as many each time it happens again (up to 64 times as many): a task that
+ * runs long now and then is not waited for. Time the thread spent waiting for
+ * a CPU does not count (ThreadWaits): on a busy machine the OS often stops a
+ * thread in the middle of a tiny call for tens of ms, and counting that made
+ * every tiny task look long (tiny `run` lost a third of its throughput at load 14).
  */
+import type { RunQueueClock } from '../policy/run-queue-clock.js';
 
 /** A task whose last call here ran (synchronously) under this, ms, is measured tiny. */
 export const TINY_MS = 0.02;
@@ -34,14 +37,49 @@ export class TaskSpeed {
   #seenLong = 0;
 
   /** A call (`batch`: 1 for a batch) ran `syncMs` before it returned or awaited. */
-  record(batch: number, syncMs: number): void {
-    if (syncMs >= SEEN_LONG_MS) this.#distrust = DISTRUST_CALLS << Math.min(this.#seenLong++, MAX_DOUBLINGS);
-    else if (this.#distrust > 0) this.#distrust--;
+  record(batch: number, syncMs: number, waits: ThreadWaits): void {
+    if (syncMs >= SEEN_LONG_MS && syncMs - waits.sinceCallStart() >= SEEN_LONG_MS) {
+      this.#distrust = DISTRUST_CALLS << Math.min(this.#seenLong++, MAX_DOUBLINGS);
+    } else if (this.#distrust > 0) this.#distrust--;
     this.#tiny[batch] = syncMs < TINY_MS && this.#distrust === 0;
   }
 
   /** Results may wait for its next call (`batch`: 1 for a batch). */
   tiny(batch: number): boolean {
     return this.#tiny[batch] === true;
+  }
+}
+
+/** How often (ms) ThreadWaits reads the run delay: at most once per this, not once per call. */
+const REFRESH_MS = 1;
+
+/**
+ * How long this thread waited for a CPU since a call started, without a read
+ * per call (a read is ~1.5 µs, as much as a tiny call): the run delay read at
+ * a call's start only when the last read is REFRESH_MS old, so it is at most
+ * that stale (a wait before the call makes it stale, and so refreshed). Read
+ * again only after a call that looked long. Off Linux: 0 (wall time counts).
+ */
+export class ThreadWaits {
+  #clock: RunQueueClock;
+  #readAt = -Infinity;
+  #waited: number | undefined;
+
+  constructor(clock: RunQueueClock) {
+    this.#clock = clock;
+  }
+
+  /** A call starts at `now` (performance.now()). */
+  callStarts(now: number): void {
+    if (now - this.#readAt < REFRESH_MS) return;
+    this.#readAt = now;
+    this.#waited = this.#clock.read();
+  }
+
+  /** ms this thread waited for a CPU since the current call started (plus at most REFRESH_MS before it). */
+  sinceCallStart(): number {
+    if (this.#waited === undefined) return 0;
+    const now = this.#clock.read();
+    return now === undefined ? 0 : Math.max(0, now - this.#waited);
   }
 }

@@ -10,9 +10,11 @@
  * its task never waited for during its next DISTRUST_CALLS calls here, twice
  * as many each time it happens again (up to 64 times as many): a task that
  * runs long now and then is not waited for. Time the thread spent waiting for
- * a CPU does not count (ThreadWaits): on a busy machine the OS often stops a
- * thread in the middle of a tiny call for tens of ms, and counting that made
- * every tiny task look long (tiny `run` lost a third of its throughput at load 14).
+ * a CPU does not count (ThreadWaits): on a busy machine the OS may stop a
+ * thread in the middle of a tiny call for tens of ms, and each such stall
+ * would cost a thousand calls' batching, more on each repeat. (Not seen in the
+ * tiny-`run` bench at load 8 to 14 here, 400,000 calls; one read per ms costs
+ * nothing measurable.)
  */
 import type { RunQueueClock } from '../policy/run-queue-clock.js';
 

@@ -188,9 +188,11 @@ describe.each(pools)('results are never held behind another call on the $name ba
     // Each held result came by the time the long call ended, or within the bound after.
     for (const t of held) expect(t.late).toBeLessThan(ended - t.finished + RESULT_BOUND_MS);
 
-    // Measured tiny again (its last calls took no time), then long again: nothing waits now.
+    // Measured tiny again (its last calls took no time), then long again: nothing waits now
+    // (100 tiny calls, as in the tests above: 2,000 results keep this thread busy enough
+    // under load to delay some by more than the bound, held or not).
     await warm(executor, 0, spinFrom);
-    const second = tinyCallsThen(executor, 2_000, () => executor.run(spinFrom, LONG_MS));
+    const second = tinyCallsThen(executor, 100, () => executor.run(spinFrom, LONG_MS));
     const [again] = await Promise.all([second.tiny, second.next]);
     expect(Math.max(...again.map((t) => t.late))).toBeLessThan(RESULT_BOUND_MS);
   });

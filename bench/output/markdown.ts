@@ -127,12 +127,18 @@ export function markdownReport(rows: Row[], regret: RegretRow[], aims: Aim[], co
 
   const imports = of('import', 'ms');
   if (imports.length > 0) {
-    out.push(`\n### 8. Loading the package, each in a fresh process (ms, median of ${config.importRepeats})\n`);
+    out.push(`\n### 8. Loading the package, and start-up under plain node, each in a fresh process (ms, median of ${config.importRepeats})\n`);
+    const how: Record<string, string> = {
+      esm: '`import()`',
+      cjs: '`require()`',
+      'startup-thread': 'start-up to first result, plain node, 2 threads',
+      'startup-process': 'start-up to first result, plain node, 2 processes',
+    };
     out.push(
-      table(['how', 'contender', 'ms', 'ms min–max', 'ours ÷ piscina'], ['---', '---', '---:', '---:', '---:'],
+      table(['how', 'contender', 'ms', 'ms min–max', 'ours ÷ peer'], ['---', '---', '---:', '---:', '---:'],
         imports.map((r) => {
           const peer = imports.find((p) => !p.ours && p.case === r.case)!;
-          return [r.case === 'esm' ? '`import()`' : '`require()`', name(r), num(r.summary.median, 1), spread(r.summary, 1), r.ours ? `${num(r.summary.median / peer.summary.median, 2)}×` : ''];
+          return [how[r.case] ?? r.case, name(r), num(r.summary.median, 1), spread(r.summary, 1), r.ours ? `${num(r.summary.median / peer.summary.median, 2)}×` : ''];
         })),
     );
   }

@@ -14,6 +14,6 @@ import { threadSpawner } from './thread/thread-spawner.js';
 
 export const backendFactories: Partial<Record<LocalBackend, BackendFactory>> = {
   async: createAsyncBackend,
-  thread: lazyPool('thread', threadSpawner, () => import('./thread/thread.js').then((m) => m.createThreadBackend)),
-  process: lazyPool('process', childSpawner, () => import('./process/pool.js').then((m) => m.createProcessBackend)),
+  thread: lazyPool('thread', threadSpawner, () => import('./pool-backends.js').then((m) => m.createThreadBackend)),
+  process: lazyPool('process', childSpawner, () => import('./pool-backends.js').then((m) => m.createProcessBackend)),
 };

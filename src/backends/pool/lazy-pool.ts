@@ -37,6 +37,8 @@ export function lazyPool(
   return (context) => {
     const facts = poolFacts(kind, context.options);
     const settings = poolSettings(context.options, defaultMinWorkers(kind));
+    // The import first: its file reads proceed while the workers are spawned below.
+    const loading = load();
     let headStart: HeadStart | undefined;
     try {
       headStart = new HeadStart(spawnerOf(context, settings), settings.minWorkers);
@@ -44,6 +46,6 @@ export function lazyPool(
       // piscina missing, or the like: the pool's own attempt below fails the calls with it, as without a head start.
     }
     const start: PoolStart = { settings, spawner: () => headStart ?? spawnerOf(context, settings) };
-    return new LazyBackend(context, facts, () => load().then((factory) => (ctx: BackendContext) => factory(ctx, start)), headStart);
+    return new LazyBackend(context, facts, () => loading.then((factory) => (ctx: BackendContext) => factory(ctx, start)), headStart);
   };
 }

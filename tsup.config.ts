@@ -23,6 +23,13 @@ const common: Options = {
   // Not `clean`: a test run in another terminal may be reading dist while it rebuilds.
   clean: false,
   shims: true,
+  // Whitespace and syntax only: names stay (stack traces, events), and the
+  // source maps still lead to src/. Each built file is what a process parses
+  // before it can do anything: `require('unified-executor')` (one CommonJS
+  // file, pools and distributed included) 11.2 -> 10.1 ms, and the worker
+  // entries a new thread or child loads shrink by a third (issue 19).
+  minifyWhitespace: true,
+  minifySyntax: true,
 };
 
 // p-queue (with p-timeout) and eventemitter3 are bundled into the ESM build too

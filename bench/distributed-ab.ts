@@ -27,7 +27,7 @@ import { pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import * as current from 'unified-executor';
 import { RedisServer } from '../test/distributed/redis.js';
-import { median, RawSide, WORKER_CONCURRENCY, WORKERS } from './distributed.js';
+import { latency, median, RawSide, WORKER_CONCURRENCY, WORKERS } from './distributed.js';
 import { stepCosts } from './distributed-steps.js';
 
 const arg = (name: string) => {
@@ -117,17 +117,6 @@ async function measure(redis: Redis, side: Side, count: number): Promise<Sample>
     redisMs: (r1 - r0) / count,
     commands,
   };
-}
-
-async function latency(count: number, one: (i: number) => Promise<unknown>): Promise<number> {
-  for (let i = 0; i < 20; i++) await one(i);
-  const times: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const started = performance.now();
-    await one(i);
-    times.push(performance.now() - started);
-  }
-  return median(times);
 }
 
 /** Worker processes of one build of this package (its test/fixtures/distributed-worker.mjs), ready to take jobs. */

@@ -66,7 +66,7 @@ async function rate(count: number, all: (count: number) => Promise<unknown>, wha
 }
 
 /** Median ms per job, one at a time. */
-async function latency(count: number, one: (i: number) => Promise<unknown>): Promise<number> {
+export async function latency(count: number, one: (i: number) => Promise<unknown>): Promise<number> {
   for (let i = 0; i < 20; i++) await one(i);
   const times: number[] = [];
   for (let i = 0; i < count; i++) {

@@ -11,14 +11,17 @@
  * - elsewhere: `process.cpuUsage()` in a child, undefined in a thread (the
  *   profile then goes by the call's synchronous time alone).
  */
-import { isMainThread } from 'node:worker_threads';
 import type { RunQueueClock } from '../policy/run-queue-clock.js';
+import { workerThreads } from './builtins.js';
 
 /** Returns a clock: this thread's CPU time so far in ms, or undefined where it cannot be read. */
 export function cpuClock(schedstat: RunQueueClock): () => number | undefined {
+  // Off Linux only: a pool's child loads worker_threads to ask (builtins.ts).
+  let mainThread: boolean | undefined;
   return () => {
     if (schedstat.read() !== undefined) return schedstat.cpuMs;
-    if (!isMainThread) return undefined;
+    mainThread ??= workerThreads().isMainThread;
+    if (!mainThread) return undefined;
     const usage = process.cpuUsage();
     return (usage.user + usage.system) / 1000;
   };

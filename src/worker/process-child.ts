@@ -8,10 +8,10 @@
  * orphan guard (or, without one, a watchdog thread) covers a child whose main
  * thread is stuck in a synchronous loop and so never sees `disconnect`.
  */
-import { Worker } from 'node:worker_threads';
 import { CallLoop } from './call-loop.js';
 import { TAG, type PoolMessage, type WorkerMessage } from './protocol.js';
 import { checkIpcCloneable } from './runtime.js';
+import { workerThreads } from './builtins.js';
 import { takePoolMark } from '../backends/process/start-guard.js';
 
 // First, before anything can fork: a child that was not started by a pool
@@ -83,7 +83,7 @@ function watchParent(): void {
   try {
     // Its cost: about 12 MB of the child's RSS and ~10 ms of its start (a V8
     // isolate; heap limits on it do not shrink that, and too small ones kill it).
-    const watchdog = new Worker(source, { eval: true, workerData: process.ppid, stdout: false, stderr: false });
+    const watchdog = new (workerThreads().Worker)(source, { eval: true, workerData: process.ppid, stdout: false, stderr: false });
     // Never keeps the child alive by itself, and never fails the child.
     watchdog.unref();
     watchdog.on('error', () => {});

@@ -8,7 +8,7 @@
  *   cloned; it fails later, in the other process or as an uncaught exception.
  * - Deno ends a thread's task that runs out of heap without any event.
  */
-import { createRequire } from 'node:module';
+import { v8 } from './builtins.js';
 
 export type RuntimeName = 'node' | 'bun' | 'deno';
 
@@ -24,13 +24,10 @@ export const RUNTIME_LABEL =
  * nothing; elsewhere it serialises the message once more first (v8.serialize
  * refuses the same values on all three runtimes).
  */
+// node:v8 when first needed (builtins.ts): importing the library (options.ts reads this file) must not load it.
 export const checkIpcCloneable: (message: unknown) => void =
   RUNTIME === 'node' ? () => {} : (message) => void v8().serialize(message);
 
-/** node:v8, required when first needed: importing the library (options.ts reads this file) must not load it. */
-function v8(): typeof import('node:v8') {
-  return createRequire(import.meta.url)('node:v8') as typeof import('node:v8');
-}
 
 /**
  * Bun runs pool workers with no heap limit at all: a task that leaks grows

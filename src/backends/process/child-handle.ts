@@ -7,7 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { TAG, type PoolMessage, type WorkerMessage } from '../../worker/protocol.js';
 import type { WorkerHandle, WorkerListener } from '../pool/worker-handle.js';
-import { childProcess } from '../pool/builtins.js';
+import { childProcess } from '../../worker/builtins.js';
 import { withChildNodeOptions } from './node-options.js';
 import { checkIpcCloneable } from '../../worker/runtime.js';
 import type { OrphanGuard } from './orphan-guard.js';

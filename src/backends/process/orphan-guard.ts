@@ -16,7 +16,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { childProcess } from '../pool/builtins.js';
+import { childProcess } from '../../worker/builtins.js';
 
 const SCRIPT = `
 pids=" "

@@ -23,7 +23,7 @@ import { AbortFlags } from '../../worker/abort-flags.js';
 import { threadFlags } from '../../worker/worker-flags.js';
 import type { BackendContext } from '../backend.js';
 import type { PoolSettings } from '../pool/pool-settings.js';
-import { workerThreads } from '../pool/builtins.js';
+import { workerThreads } from '../../worker/builtins.js';
 
 /**
  * The worker entry, found next to this code. tsup bundles the library into a

@@ -94,10 +94,14 @@ describe('profiles (async backend)', () => {
     const executor = track(createExecutor({ backend: 'async' }));
     const sleepy = (ms: number) => new Promise<number>((resolve) => setTimeout(resolve, ms, ms));
     for (let i = 0; i < 4; i++) await executor.run(sleepy, 10);
+    // 4 calls on the direct path; the first is not recorded when its (cold) synchronous part ran 50 µs
+    // or more (the async backend's call sampler leaves such an unclocked call out).
+    const direct = executor.explain(sleepy).measured!.runs;
+    expect(direct).toBeGreaterThanOrEqual(3);
     for (let i = 0; i < 4; i++) await executor.run(sleepy, 10, { timeout: 5_000 });
     expect(executor.explain(sleepy).measured).toMatchObject({ kind: 'waiting-io' });
-    // 8 calls; the first is not recorded when its (cold) synchronous part ran 50 µs or more (async.ts Loaded.longSync).
-    expect(executor.explain(sleepy).measured!.runs).toBeGreaterThanOrEqual(7);
+    // 4 on the Job path, whose first call is cold too (Node 24 in CI left out one of each: 6 of 8).
+    expect(executor.explain(sleepy).measured!.runs - direct).toBeGreaterThanOrEqual(3);
   });
 
   it('count every call while a task is new, then a sample of them', async () => {

@@ -21,6 +21,7 @@ const report = defineTask<(x: { count: number; value: string }, ctx: TaskContext
 const reportLater = defineTask<(x: { count: number; value: string }, ctx: TaskContext<{ i: number }>) => Promise<string>>(fixture, 'reportLater');
 const attempt = defineTask<(x: null, ctx: TaskContext) => number>(fixture, 'attempt');
 const honour = defineTask<(x: null, ctx: TaskContext<string>) => Promise<unknown>>(fixture, 'honour');
+const listenLate = defineTask<(x: null, ctx: TaskContext<string>) => Promise<unknown>>(fixture, 'listenLate');
 const ignore = defineTask<(x: null, ctx: TaskContext<string>) => Promise<never>>(fixture, 'ignore');
 const spinUntilAborted = defineTask<(x: { shared: SharedArrayBuffer }, ctx: TaskContext<string>) => string>(fixture, 'spinUntilAborted');
 const badProgress = defineTask<(x: null, ctx: TaskContext) => { threw: boolean; name?: string; code?: string; message?: string }>(
@@ -144,6 +145,35 @@ describe.each(backendsUnderTest)('task context on the $name backend', (backend) 
     expect(result.ok).toBe(false);
     const exitAt = await exited;
     expect(exitAt - abortedAt).toBeGreaterThanOrEqual(graceMs - 5);
+    const after = await executor.run(whereAmI, null);
+    expect(backend.name === 'thread' ? after.threadId : after.pid).not.toBe(backend.name === 'thread' ? before.threadId : before.pid);
+  });
+
+  // README "Task context": an 'abort' listener added after the abort never fires (AbortSignal's own
+  // rule). Such a task is bounded like one that ignores its signal: the caller is rejected at once,
+  // and the worker is ended after abortGraceMs and replaced; nothing waits on it.
+  it.skipIf(!pool)('a task that listens for abort only after the abort is bounded as one that ignores it: caller rejected at once, worker replaced after abortGraceMs', async () => {
+    const graceMs = 150;
+    const executor = make({ abortGraceMs: graceMs });
+    const before = await executor.run(whereAmI, null);
+    const controller = new AbortController();
+    let abortedAt = 0;
+    const exited = new Promise<number>((resolve) => executor.once('workerExit', () => resolve(performance.now())));
+    const reason = new Error('stop');
+    const result = await outcome(
+      executor.run(listenLate, null, {
+        signal: controller.signal,
+        onProgress: () => {
+          abortedAt = performance.now();
+          controller.abort(reason);
+        },
+      }),
+    );
+    expect(performance.now() - abortedAt).toBeLessThan(graceMs);
+    expect(result).toEqual({ ok: false, error: reason });
+    const exitAt = await exited;
+    expect(exitAt - abortedAt).toBeGreaterThanOrEqual(graceMs - 5);
+    expect(exitAt - abortedAt).toBeLessThan(graceMs + 2_000);
     const after = await executor.run(whereAmI, null);
     expect(backend.name === 'thread' ? after.threadId : after.pid).not.toBe(backend.name === 'thread' ? before.threadId : before.pid);
   });
